@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ExperimentError, parseExperiment } from './load-experiment';
+
+// The format reference is only useful while its examples are true; check them.
+const doc = readFileSync(new URL('../../docs/experiment-format.md', import.meta.url), 'utf8');
+const blocks = [...doc.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], body: m[2]! }));
+
+describe('docs/experiment-format.md', () => {
+  it('has a complete example that loads', () => {
+    const example = blocks.find((b) => b.lang === 'yaml')!;
+    const { plan } = parseExperiment(example.body, 'experiment.yaml');
+    expect(plan.steps.map((s) => s.id)).toEqual(['prepare', 'square']);
+    expect(plan.steps[1]!.retry).toMatchObject({ max: 2, backoffMs: 500 });
+  });
+
+  it('shows the errors its error example really produces', () => {
+    const i = blocks.findIndex((b) => b.lang === 'text');
+    let message = '';
+    try {
+      parseExperiment(blocks[i - 1]!.body, 'experiment.yaml');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ExperimentError);
+      message = (err as Error).message;
+    }
+    expect(`${message}\n`).toBe(blocks[i]!.body);
+  });
+});
