@@ -1,0 +1,57 @@
+// Lint rules that keep the layers of STYLE.md honest: the kernel never imports electron,
+// kernel/common stays free of Node built-ins (the renderer imports it), no import cycles,
+// and no promise is left floating.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import globals from 'globals';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'stream', 'url', 'util', 'worker_threads'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'bench/.work/', 'coverage/', '**/*.py'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } }, 'import-x/extensions': ['.ts'] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': ['error', { maxDepth: 10 }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'only main/ and preload/ may import electron' }] }],
+    },
+  },
+  {
+    files: ['kernel/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'kernel/common is runtime-free' }],
+          patterns: [
+            { group: nodeBuiltins, message: 'kernel/common must not use Node built-ins: the renderer imports it' },
+            { group: ['../*', '!../common/*'], message: 'kernel/common imports nothing outside itself (except npm packages like zod)' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['kernel/**/*.ts', 'skills/**/*.ts'],
+    ignores: ['kernel/cli/**', 'kernel/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'the kernel never imports electron' }],
+          patterns: [{ group: ['**/cli/*', '**/renderer/*', '**/main/*', '**/preload/*'], message: 'the kernel core must not import its front ends' }],
+        },
+      ],
+    },
+  },
+);

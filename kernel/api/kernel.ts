@@ -1,0 +1,159 @@
+/**
+ * The kernel facade: the one object the CLI, the serve mode and the Electron main process
+ * use. It owns the journal, the CAS, the skill registry and the dispatchers of one
+ * `$SGR_HOME`.
+ */
+import { randomBytes } from 'node:crypto';
+import { Cas } from '../cas';
+import type { Plan, PlanIssue, RunState } from '../common/plan';
+import { validatePlan } from '../common/validate-plan';
+import { LocalDispatcher } from '../dispatch/local';
+import type { Dispatcher } from '../dispatch/types';
+import { KernelBus } from '../lifecycle/bus';
+import type { KernelServices } from '../lifecycle/context';
+import { digestOf } from '../lifecycle/resolve';
+import { executeRun } from '../lifecycle/run-executor';
+import { Recorder } from '../replay/effects';
+import { replayRun, type ReplayReport } from '../replay/replay';
+import type { Skill } from '../skills/api';
+import { SkillRegistry } from '../skills/registry';
+import { referencedDigests } from '../store/cache-repo';
+import { openDb, type Db } from '../store/db';
+import { appendEvent } from '../store/events-repo';
+import { Journal } from '../store/journal';
+import { acquireLease, checkLease, newOwner, releaseLease } from '../store/lease';
+import { findRunId, getRun, insertRun, setRunState, type RunRow } from '../store/runs-repo';
+import { getSteps, insertPendingSteps, type StepRow } from '../store/steps-repo';
+import { KernelError, PlanInvalidError } from './errors';
+import { layout, type HomeLayout } from './paths';
+
+export interface KernelOptions {
+  home: string;
+  skills: readonly Skill[];
+}
+
+export interface CreateRunOptions {
+  experimentFile?: string | null;
+  experimentText?: string | null;
+}
+
+const LEASE_RENEW_MS = 5_000;
+
+export class Kernel {
+  readonly bus = new KernelBus();
+  readonly paths: HomeLayout;
+  readonly db: Db;
+  readonly cas: Cas;
+  readonly journal: Journal;
+  readonly skills: SkillRegistry;
+  readonly dispatchers: Map<string, Dispatcher>;
+
+  /** @example const kernel = Kernel.open({ home: defaultHome(), skills: builtinSkills }) */
+  static open(opts: KernelOptions): Kernel {
+    return new Kernel(opts);
+  }
+
+  private constructor(opts: KernelOptions) {
+    this.paths = layout(opts.home);
+    this.db = openDb(this.paths.journal);
+    this.cas = new Cas(this.paths.cas);
+    this.journal = new Journal(this.db, this.cas);
+    this.skills = new SkillRegistry(opts.skills);
+    this.dispatchers = new Map<string, Dispatcher>([['local', new LocalDispatcher({ root: this.paths.jobs })]]);
+  }
+
+  services(): KernelServices {
+    return {
+      journal: this.journal, cas: this.cas, skills: this.skills, dispatchers: this.dispatchers, bus: this.bus,
+      workRoot: this.paths.work, now: Date.now,
+    };
+  }
+
+  targets(): string[] {
+    return [...this.dispatchers.keys()];
+  }
+
+  validate(plan: Plan): PlanIssue[] {
+    return validatePlan(plan, { skills: this.skills, targets: this.targets() });
+  }
+
+  /** Validates and records a new run (CREATED → PLANNED). Returns its id. */
+  createRun(plan: Plan, opts: CreateRunOptions = {}): string {
+    const issues = this.validate(plan);
+    if (issues.length > 0) throw new PlanInvalidError(issues);
+    const now = Date.now();
+    const id = newRunId(now);
+    this.journal.writeNow((db) => {
+      insertRun(db, {
+        id, name: plan.name, experimentFile: opts.experimentFile ?? null,
+        experimentDigest: opts.experimentText ? digestOf(opts.experimentText) : null,
+        planJson: JSON.stringify(plan), planDigest: digestOf(plan), createdAt: now,
+      });
+      appendEvent(db, id, null, null, 'run.created', now, null);
+      insertPendingSteps(db, id, plan.steps.map((s) => s.id));
+      setRunState(db, id, 'PLANNED', now);
+      appendEvent(db, id, null, null, 'run.planned', now, { steps: plan.steps.length });
+    });
+    return id;
+  }
+
+  /** Executes (or resumes) a run under its lease; a second process gets LeaseHeldError. */
+  async execute(runId: string, opts: { signal?: AbortSignal } = {}): Promise<RunState> {
+    const run = this.requireRun(runId);
+    if (run.state === 'COMPLETED') throw new KernelError('BAD_STATE', `run ${runId} is already COMPLETED; nothing to resume`);
+    const lease = acquireLease(this.db, runId, newOwner(), Date.now());
+    const timer = setInterval(() => {
+      this.journal.write((db) => checkLease(db, lease, Date.now())).catch(() => undefined);
+    }, LEASE_RENEW_MS);
+    try {
+      return await executeRun(this.services(), {
+        runId, plan: JSON.parse(run.plan_json) as Plan, lease, effects: new Recorder(),
+        startedAt: run.started_at ?? Date.now(), signal: opts.signal ?? new AbortController().signal,
+      });
+    } finally {
+      clearInterval(timer);
+      try {
+        this.journal.writeNow((db) => releaseLease(db, lease));
+      } catch {
+        // The lease expires on its own; nothing else to do.
+      }
+    }
+  }
+
+  replay(runId: string): Promise<ReplayReport> {
+    return replayRun(this.services(), this.requireRun(runId));
+  }
+
+  /** Accepts a full id or a unique prefix. */
+  resolveRunId(idOrPrefix: string): string {
+    const id = findRunId(this.db, idOrPrefix);
+    if (id === 'ambiguous') throw new KernelError('AMBIGUOUS', `run id prefix "${idOrPrefix}" matches several runs; give more characters`);
+    if (!id) throw new KernelError('NOT_FOUND', `no run with id "${idOrPrefix}" in ${this.paths.journal}`);
+    return id;
+  }
+
+  requireRun(runId: string): RunRow {
+    const run = getRun(this.db, runId);
+    if (!run) throw new KernelError('NOT_FOUND', `no run with id "${runId}" in ${this.paths.journal}`);
+    return run;
+  }
+
+  steps(runId: string): StepRow[] {
+    return getSteps(this.db, runId);
+  }
+
+  async casGc(opts: { graceMs?: number; dryRun?: boolean } = {}) {
+    return this.cas.gc(referencedDigests(this.db), opts);
+  }
+
+  async close(): Promise<void> {
+    for (const d of this.dispatchers.values()) await d.close();
+    this.db.close();
+  }
+}
+
+/** Sortable by creation time, unique by randomness: `20261122-051204-3f9a1c`. */
+function newRunId(now: number): string {
+  const iso = new Date(now).toISOString().replace(/[-:]/g, '');
+  return `${iso.slice(0, 8)}-${iso.slice(9, 15)}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,78 @@
+/** `sgr run <experiment.yaml>` and `sgr resume <runId>`: execute with live progress. */
+import { ExperimentError, loadExperiment, type LoadedExperiment } from '../../plan/load-experiment';
+import type { Kernel } from '../../api/kernel';
+import type { RunState } from '../../common/plan';
+import { CliError, EXIT } from '../exit-codes';
+import { printJson, withKernel, type GlobalOptions } from '../context';
+import { showProgress } from '../progress';
+
+export interface RunOptions extends GlobalOptions {
+  concurrency?: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Loads the file and validates it against the kernel, with file:line:col in every message. */
+export function loadAndValidate(kernel: Kernel, file: string, concurrency?: number): LoadedExperiment {
+  let loaded: LoadedExperiment;
+  try {
+    loaded = loadExperiment(file);
+  } catch (err) {
+    if (err instanceof ExperimentError) throw new CliError(err.message, EXIT.USAGE);
+    throw err;
+  }
+  if (concurrency !== undefined) loaded.plan.concurrency = concurrency;
+  const issues = kernel.validate(loaded.plan);
+  if (issues.length > 0) {
+    const lines = issues.map((i) => {
+      const pos = loaded.locate(i.stepId, i.field);
+      const path = i.stepId ? `steps.${i.stepId}.${i.field}` : i.field;
+      return `${pos.file}:${pos.line}:${pos.col}: ${path}: ${i.message}`;
+    });
+    throw new CliError(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`, EXIT.USAGE);
+  }
+  return loaded;
+}
+
+export async function runCommand(file: string, opts: RunOptions): Promise<number> {
+  return withKernel(opts, async (kernel) => {
+    const loaded = loadAndValidate(kernel, file, opts.concurrency);
+    const runId = kernel.createRun(loaded.plan, { experimentFile: loaded.file, experimentText: loaded.text });
+    // The run id is the first line, so scripts can capture it with `head -1`.
+    process.stdout.write(`${runId}\n`);
+    return execute(kernel, runId, opts, loaded.plan.steps.length);
+  });
+}
+
+export async function resumeCommand(id: string, opts: RunOptions): Promise<number> {
+  return withKernel(opts, async (kernel) => {
+    const runId = kernel.resolveRunId(id);
+    const total = kernel.steps(runId).length;
+    process.stdout.write(`${runId}\n`);
+    return execute(kernel, runId, opts, total);
+  });
+}
+
+async function execute(kernel: Kernel, runId: string, opts: RunOptions, total: number): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
+    process.stderr.write(`\ninterrupting: cancelling running jobs (Ctrl-C again to quit at once; \`sgr resume ${runId}\` continues later)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const stop = showProgress(kernel.bus, { total, quiet: opts.quiet || opts.json });
+  let state: RunState;
+  try {
+    state = await kernel.execute(runId, { signal: controller.signal });
+  } finally {
+    stop();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+  const run = kernel.requireRun(runId);
+  if (opts.json) printJson({ runId, state, error: run.error });
+  else process.stderr.write(`run ${runId} ${state}${run.error ? `: ${run.error}` : ''}\n`);
+  return state === 'COMPLETED' ? EXIT.OK : state === 'ABORTED' ? EXIT.INTERRUPTED : EXIT.RUN_FAILED;
+}

@@ -1,0 +1,71 @@
+/**
+ * `sgr` — the SGR Kernel's command line. Every command prints errors that name what is
+ * wrong and where, and exits with a documented code (exit-codes.ts, README).
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { CliError, EXIT } from './exit-codes';
+import { toCliError, type GlobalOptions } from './context';
+import { casGcCommand, casVerifyCommand } from './commands/cas';
+import { planCommand, runsCommand, showCommand } from './commands/inspect';
+import { logsCommand } from './commands/logs';
+import { replayCommand } from './commands/replay';
+import { resumeCommand, runCommand } from './commands/run';
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got "${v}"`);
+  return n;
+}
+
+const program = new Command('sgr')
+  .description('SGR Kernel: crash-safe, deterministic DAG runs for ML experiments')
+  .option('--home <dir>', 'data directory (default: $SGR_HOME, else $XDG_DATA_HOME/sgr)')
+  .showHelpAfterError()
+  .exitOverride();
+
+const g = (): GlobalOptions => program.opts<GlobalOptions>();
+let code: number = EXIT.OK;
+const act = (fn: (...args: never[]) => Promise<number>) => async (...args: unknown[]) => {
+  code = await (fn as (...a: unknown[]) => Promise<number>)(...args);
+};
+
+program.command('run <experiment>').description('run an experiment.yaml (prints the run id first)')
+  .option('-c, --concurrency <n>', 'steps running at once', positiveInt)
+  .option('--json', 'print the final state as JSON').option('-q, --quiet', 'no progress lines')
+  .action(act((file: string, o: object) => runCommand(file, { ...g(), ...o })));
+program.command('resume <runId>').description('continue a crashed, interrupted or failed run')
+  .option('--json', 'print the final state as JSON').option('-q, --quiet', 'no progress lines')
+  .action(act((id: string, o: object) => resumeCommand(id, { ...g(), ...o })));
+program.command('replay <runId>').description('re-derive a run from its journal without running jobs')
+  .option('--json', 'JSON report').action(act((id: string, o: object) => replayCommand(id, { ...g(), ...o })));
+program.command('runs').description('list runs, newest first').option('--json', 'JSON output')
+  .option('--state <state>', 'only runs in this state').option('--name <name>', 'only runs of this experiment name')
+  .option('-n, --limit <n>', 'at most n runs', positiveInt)
+  .action(act((o: object) => runsCommand({ ...g(), ...o })));
+program.command('show <runId>').description('steps, states, durations and cache hits of a run')
+  .option('--json', 'JSON output').action(act((id: string, o: object) => showCommand(id, { ...g(), ...o })));
+program.command('logs <runId> [step]').description("a run's job logs (all steps, or one)")
+  .option('-f, --follow', 'keep printing until the run ends').option('--stderr', 'stderr instead of stdout')
+  .action(act((id: string, step: string | undefined, o: object) => logsCommand(id, step, { ...g(), ...o })));
+program.command('plan <experiment>').description('validate an experiment and print its DAG without running it')
+  .option('--json', 'JSON output').action(act((file: string, o: object) => planCommand(file, { ...g(), ...o })));
+const cas = program.command('cas').description('the content-addressed artifact store');
+cas.command('verify').description('re-hash every blob; exit 4 if any is corrupt').option('--json', 'JSON output')
+  .option('--quarantine', 'move corrupt blobs to cas/corrupt/').action(act((o: object) => casVerifyCommand({ ...g(), ...o })));
+cas.command('gc').description('delete blobs no run references').option('--json', 'JSON output')
+  .option('--grace <duration>', 'keep unreferenced blobs younger than this (default 1h)').option('--dry-run', 'report only')
+  .action(act((o: object) => casGcCommand({ ...g(), ...o })));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const e = err as { code?: string; exitCode?: number };
+  if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+    code = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.OK : EXIT.USAGE;
+  } else {
+    const cli = err instanceof CliError ? err : toCliError(err);
+    process.stderr.write(`sgr: ${cli.message}\n`);
+    code = cli.exitCode;
+  }
+}
+process.exitCode = code;

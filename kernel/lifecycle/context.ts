@@ -1,0 +1,30 @@
+/** What the lifecycle needs from the kernel, passed explicitly (no globals). */
+import type { Cas } from '../cas';
+import type { Plan } from '../common/plan';
+import type { Dispatcher } from '../dispatch/types';
+import type { Effects } from '../replay/effects';
+import type { SkillRegistry } from '../skills/registry';
+import type { Journal } from '../store/journal';
+import type { Lease } from '../store/lease';
+import type { KernelBus } from './bus';
+
+export interface KernelServices {
+  journal: Journal;
+  cas: Cas;
+  skills: SkillRegistry;
+  dispatchers: ReadonlyMap<string, Dispatcher>;
+  bus: KernelBus;
+  /** `$SGR_HOME/work`: per-step work directories live below it. */
+  workRoot: string;
+  now(): number;
+}
+
+export interface RunContext {
+  runId: string;
+  plan: Plan;
+  /** null in replay, which never writes to the real journal. */
+  lease: Lease | null;
+  effects: Effects;
+  startedAt: number;
+  signal: AbortSignal;
+}

@@ -1,0 +1,127 @@
+/**
+ * The execute phase of a job skill: intent record (durable) → materialize inputs → submit
+ * → wait → collect → ingest files into the CAS. The result returned here is what the
+ * journal records for replay; everything after it is derived.
+ */
+import { join } from 'node:path';
+import type { ArtifactRef, PlanStep } from '../common/plan';
+import type { JobSpec, ProtocolEvent } from '../dispatch/types';
+import type { JobBuild } from '../skills/api';
+import { recordIntent } from '../store/effects-repo';
+import { checkLease } from '../store/lease';
+import { updateStep } from '../store/steps-repo';
+import { appendEvent } from '../store/events-repo';
+import type { KernelServices, RunContext } from './context';
+import type { Resolved } from './resolve';
+
+/** The recorded outcome of one job attempt. */
+export interface RecordedJob {
+  jobId: string;
+  lost: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  killedBy: 'timeout' | 'cancel' | null;
+  artifacts: Record<string, ArtifactRef>;
+  missing: string[];
+  events: ProtocolEvent[];
+  warnings: string[];
+  stderrTail: string;
+}
+
+export const jobIdFor = (runId: string, stepId: string, attempt: number): string => `${runId}.${stepId}.${attempt}`;
+
+export function workDirFor(k: KernelServices, runId: string, stepId: string, attempt: number): string {
+  return join(k.workRoot, runId, stepId, `a${attempt}`);
+}
+
+export async function executeJob(
+  k: KernelServices,
+  run: RunContext,
+  step: PlanStep,
+  attempt: number,
+  build: JobBuild,
+  resolved: Resolved,
+): Promise<RecordedJob> {
+  const dispatcher = k.dispatchers.get(step.target);
+  if (!dispatcher) throw new Error(`no dispatcher for target "${step.target}"`);
+  const jobId = jobIdFor(run.runId, step.id, attempt);
+  const cwd = workDirFor(k, run.runId, step.id, attempt);
+  const spec: JobSpec = {
+    jobId,
+    runId: run.runId,
+    stepId: step.id,
+    attempt,
+    argv: build.argv,
+    env: { ...(build.env ?? {}), ...inputEnv(resolved.inputs) },
+    cwd,
+    timeoutMs: step.timeoutMs,
+    outputs: build.outputs ?? {},
+    ...(build.resources ? { resources: build.resources } : {}),
+  };
+
+  // Intent first, durably: after a crash the resumer knows this job may exist.
+  const lease = run.lease;
+  await k.journal.write((db) => {
+    const now = k.now();
+    if (lease) checkLease(db, lease, now);
+    recordIntent(db, { runId: run.runId, stepId: step.id, attempt, effectId: 'job' }, 'job.start', { jobId, target: step.target, argv: spec.argv }, now);
+    updateStep(db, run.runId, step.id, { state: 'RUNNING', attempt, job_id: jobId, started_at: now });
+    appendEvent(db, run.runId, step.id, attempt, 'execute.intent', now, { jobId, target: step.target });
+  });
+  k.bus.emit('step.stateChanged', { runId: run.runId, stepId: step.id, state: 'RUNNING', attempt, cacheHit: false });
+
+  for (const m of resolved.materialize) await k.cas.materialize(m.digest, join(cwd, m.relPath));
+
+  const emitLog = (stream: 'stdout' | 'stderr', text: string): void =>
+    k.bus.emit('step.logAppended', { runId: run.runId, stepId: step.id, attempt, stream, text });
+  const listener = {
+    onLog: emitLog,
+    onEvent: (e: ProtocolEvent) => {
+      if (e.type === 'metric') {
+        k.bus.emit('step.metricReported', { runId: run.runId, stepId: step.id, name: e.name, value: e.value, step: e.step ?? null });
+      }
+    },
+    onWarning: (message: string) => k.bus.emit('step.warned', { runId: run.runId, stepId: step.id, message }),
+  };
+  const onAbort = (): void => void dispatcher.cancel(jobId, 'cancel').catch(() => undefined);
+  run.signal.addEventListener('abort', onAbort);
+  try {
+    const submitted = await dispatcher.submit(spec, listener);
+    if (submitted.phase === 'lost') return lostJob(jobId);
+    const final = await dispatcher.wait(jobId, listener);
+    if (final.phase === 'lost') return lostJob(jobId);
+    const result = await dispatcher.collect(jobId);
+    const artifacts: Record<string, ArtifactRef> = {};
+    for (const [name, path] of Object.entries(result.files)) {
+      const put = await k.cas.putFile(path);
+      artifacts[name] = { $artifact: put.digest, size: put.size, name: path.split('/').pop() ?? name };
+    }
+    return {
+      jobId,
+      lost: false,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      killedBy: result.killedBy,
+      artifacts,
+      missing: result.missing,
+      events: result.events,
+      warnings: result.warnings,
+      stderrTail: result.stderrTail,
+    };
+  } finally {
+    run.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function lostJob(jobId: string): RecordedJob {
+  return { jobId, lost: true, exitCode: null, signal: null, killedBy: null, artifacts: {}, missing: [], events: [], warnings: [], stderrTail: '' };
+}
+
+/** Named inputs reach a job as `SGR_INPUT_<NAME>` (paths for artifacts, text or JSON otherwise). */
+function inputEnv(inputs: Record<string, unknown>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, v] of Object.entries(inputs)) {
+    env[`SGR_INPUT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return env;
+}

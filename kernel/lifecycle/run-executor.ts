@@ -1,0 +1,211 @@
+/**
+ * The scheduler of one run: starts runnable steps (all dependencies committed durably)
+ * up to the concurrency limit, retries failed attempts by their failure class, marks the
+ * descendants of a failed step UPSTREAM_FAILED while independent branches go on, and
+ * picks up where a crashed process stopped (RUNNING steps re-enter their attempt, so a
+ * job that is still running is re-attached rather than started again).
+ */
+import { TERMINAL_STEP_STATES, type FailureClass, type PlanStep, type RunState, type StepState } from '../common/plan';
+import { effectiveDeps } from '../common/validate-plan';
+import { appendEvent } from '../store/events-repo';
+import { decodeJson } from '../store/json-column';
+import { checkLease } from '../store/lease';
+import { setRunState } from '../store/runs-repo';
+import { getSteps, updateStep } from '../store/steps-repo';
+import { commitAttempt, commitUpstreamFailed } from './commit';
+import type { KernelServices, RunContext } from './context';
+import { backoffDelay, isRetryable } from './failure';
+import { runAttempt } from './step-attempt';
+
+interface StepSlot {
+  step: PlanStep;
+  deps: string[];
+  state: StepState;
+  /** Last attempt number used (0 = never started). */
+  attempt: number;
+  /** True when the journal says RUNNING: re-enter `attempt` instead of starting a new one. */
+  reenter: boolean;
+  outputs: Record<string, unknown> | null;
+  durable: boolean;
+}
+
+const MAX_LOST_IN_A_ROW = 3;
+
+/** @example const state = await executeRun(kernelServices, runContext) */
+export async function executeRun(k: KernelServices, run: RunContext): Promise<RunState> {
+  const slots = loadSlots(k, run);
+  await k.journal.write((db) => {
+    const now = k.now();
+    if (run.lease) checkLease(db, run.lease, now);
+    for (const s of slots.values()) {
+      // A resumed run retries what failed before; attempts keep counting up.
+      if (s.state === 'FAILED' || s.state === 'UPSTREAM_FAILED' || s.state === 'ABORTED') {
+        updateStep(db, run.runId, s.step.id, { state: 'PENDING', failure_class: null, error: null, ended_at: null });
+        s.state = 'PENDING';
+      }
+    }
+    setRunState(db, run.runId, 'RUNNING', now);
+    appendEvent(db, run.runId, null, null, 'run.running', now, null);
+  });
+  k.bus.emit('run.stateChanged', { runId: run.runId, state: 'RUNNING' });
+
+  let running = 0;
+  let fatal: unknown = null;
+  const pending = new Set<Promise<void>>();
+  let wake: () => void = () => undefined;
+  const changed = (): void => wake();
+  const upstream = new Map<string, Record<string, unknown>>();
+  for (const s of slots.values()) if (s.state === 'COMPLETED' && s.outputs) upstream.set(s.step.id, s.outputs);
+
+  const track = (p: Promise<void>): void => {
+    const q = p.catch((err: unknown) => {
+      fatal ??= err;
+    }).finally(() => {
+      pending.delete(q);
+      changed();
+    });
+    pending.add(q);
+  };
+
+  const runSlot = async (s: StepSlot): Promise<void> => {
+    let retries = 0;
+    let lost = 0;
+    for (;;) {
+      const attempt = s.reenter ? s.attempt : s.attempt + 1;
+      s.reenter = false;
+      s.attempt = attempt;
+      const outcome = await runAttempt(k, run, s.step, attempt, upstream);
+      if (outcome.ok) {
+        s.state = 'COMPLETED';
+        s.outputs = outcome.outputs;
+        upstream.set(s.step.id, outcome.outputs ?? {});
+        running--;
+        changed();
+        await commitAttempt(k, run, s.step, outcome, 'COMPLETED');
+        s.durable = true;
+        emitStep(k, run, s, outcome.cacheHit, null, null, outcome.startedAt);
+        return;
+      }
+      const cls = outcome.failureClass ?? 'infrastructure';
+      const retry = !run.signal.aborted && (cls === 'lost'
+        ? ++lost <= MAX_LOST_IN_A_ROW
+        : isRetryable(cls, s.step.retry.on) && retries < s.step.retry.max);
+      if (!retry) {
+        s.state = run.signal.aborted ? 'ABORTED' : 'FAILED';
+        running--;
+        await commitAttempt(k, run, s.step, outcome, 'FAILED');
+        emitStep(k, run, s, false, cls, outcome.error, outcome.startedAt);
+        return;
+      }
+      await commitAttempt(k, run, s.step, outcome, 'PENDING');
+      k.bus.emit('step.warned', { runId: run.runId, stepId: s.step.id, message: `attempt ${attempt} failed (${cls}); retrying` });
+      if (cls !== 'lost') {
+        retries++;
+        await sleep(backoffDelay(s.step.retry, retries), run.signal);
+      }
+    }
+  };
+
+  for (;;) {
+    if (fatal || run.signal.aborted) break;
+    const blocked: string[] = [];
+    const cause = new Map<string, string>();
+    for (const s of slots.values()) {
+      if (s.state !== 'PENDING' && !(s.state === 'RUNNING' && s.reenter)) continue;
+      const bad = s.deps.find((d) => {
+        const st = slots.get(d)?.state;
+        return st === 'FAILED' || st === 'UPSTREAM_FAILED' || st === 'ABORTED';
+      });
+      if (bad) {
+        s.state = 'UPSTREAM_FAILED';
+        blocked.push(s.step.id);
+        cause.set(s.step.id, bad);
+      }
+    }
+    if (blocked.length > 0) {
+      track(commitUpstreamFailed(k, run, blocked, cause));
+      for (const id of blocked) k.bus.emit('step.stateChanged', { runId: run.runId, stepId: id, state: 'UPSTREAM_FAILED', attempt: 0, cacheHit: false });
+      continue;
+    }
+    for (const s of slots.values()) {
+      if (running >= run.plan.concurrency) break;
+      if (s.state !== 'PENDING' && !(s.state === 'RUNNING' && s.reenter)) continue;
+      if (!s.deps.every((d) => slots.get(d)?.durable)) continue;
+      s.state = 'RUNNING';
+      running++;
+      track(runSlot(s));
+    }
+    if (pending.size === 0) break;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+  await Promise.all(pending);
+  if (fatal) throw fatal;
+
+  const states = [...slots.values()].map((s) => s.state);
+  const final: RunState = run.signal.aborted
+    ? 'ABORTED'
+    : states.every((st) => st === 'COMPLETED')
+      ? 'COMPLETED'
+      : 'FAILED';
+  const failed = [...slots.values()].filter((s) => s.state === 'FAILED').map((s) => s.step.id);
+  const error = final === 'FAILED' ? `step${failed.length === 1 ? '' : 's'} ${failed.join(', ')} failed` : final === 'ABORTED' ? 'aborted by the user' : null;
+  await k.journal.write((db) => {
+    const now = k.now();
+    if (run.lease) checkLease(db, run.lease, now);
+    if (final === 'ABORTED') {
+      for (const s of slots.values()) {
+        if (!TERMINAL_STEP_STATES.has(s.state)) updateStep(db, run.runId, s.step.id, { state: 'ABORTED', ended_at: now });
+      }
+    }
+    setRunState(db, run.runId, final, now, error);
+    appendEvent(db, run.runId, null, null, `run.${final.toLowerCase()}`, now, error ? { error } : null);
+  });
+  k.bus.emit('run.stateChanged', { runId: run.runId, state: final, error });
+  return final;
+}
+
+function loadSlots(k: KernelServices, run: RunContext): Map<string, StepSlot> {
+  const rows = new Map(getSteps(k.journal.db, run.runId).map((r) => [r.step_id, r]));
+  const slots = new Map<string, StepSlot>();
+  for (const step of run.plan.steps) {
+    const row = rows.get(step.id);
+    const state = (row?.state ?? 'PENDING') as StepState;
+    slots.set(step.id, {
+      step,
+      deps: effectiveDeps(step),
+      state,
+      attempt: row?.attempt ?? 0,
+      reenter: state === 'RUNNING',
+      outputs: state === 'COMPLETED' ? decodeJson(row?.outputs_json ?? null, k.journal.blobs) : null,
+      durable: state === 'COMPLETED',
+    });
+  }
+  return slots;
+}
+
+function emitStep(
+  k: KernelServices,
+  run: RunContext,
+  s: StepSlot,
+  cacheHit: boolean,
+  failureClass: FailureClass | null,
+  error: string | null,
+  startedAt: number,
+): void {
+  k.bus.emit('step.stateChanged', {
+    runId: run.runId, stepId: s.step.id, state: s.state, attempt: s.attempt, cacheHit, failureClass, error,
+    durationMs: k.now() - startedAt,
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}

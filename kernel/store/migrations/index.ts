@@ -1,0 +1,7 @@
+import type { Migration } from '../migrate';
+import { m0001 } from './0001-runs-steps-events';
+import { m0002 } from './0002-recordings-cache';
+import { m0003 } from './0003-metrics';
+
+/** Every migration, in order. Versions are 1..n without gaps (checked by migrate.test.ts). */
+export const migrations: Migration[] = [m0001, m0002, m0003];

@@ -1,0 +1,88 @@
+/** The `runs` table: run records, states and the execution lease. */
+import type { Db } from './db';
+import { stmt } from './sql';
+import type { RunState } from '../common/plan';
+
+export interface RunRow {
+  id: string;
+  name: string;
+  experiment_file: string | null;
+  experiment_digest: string | null;
+  plan_json: string;
+  plan_digest: string;
+  state: RunState;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  error: string | null;
+  lease_owner: string | null;
+  lease_token: number;
+  lease_expires_at: number;
+}
+
+export interface NewRun {
+  id: string;
+  name: string;
+  experimentFile: string | null;
+  experimentDigest: string | null;
+  planJson: string;
+  planDigest: string;
+  createdAt: number;
+}
+
+export function insertRun(db: Db, r: NewRun): void {
+  stmt(
+    db,
+    `INSERT INTO runs (id, name, experiment_file, experiment_digest, plan_json, plan_digest, state, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'CREATED', ?)`,
+  ).run(r.id, r.name, r.experimentFile, r.experimentDigest, r.planJson, r.planDigest, r.createdAt);
+}
+
+export function getRun(db: Db, id: string): RunRow | undefined {
+  return stmt(db, 'SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+}
+
+/** Accepts a unique prefix of a run id, as git does for commits. */
+export function findRunId(db: Db, idOrPrefix: string): string | 'ambiguous' | undefined {
+  const exact = stmt(db, 'SELECT id FROM runs WHERE id = ?').get(idOrPrefix) as { id: string } | undefined;
+  if (exact) return exact.id;
+  const rows = stmt(db, "SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' LIMIT 2").all(
+    `${idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+  ) as Array<{ id: string }>;
+  if (rows.length > 1) return 'ambiguous';
+  return rows[0]?.id;
+}
+
+export function setRunState(db: Db, id: string, state: RunState, at: number, error: string | null = null): void {
+  const terminal = state === 'COMPLETED' || state === 'FAILED' || state === 'ABORTED';
+  stmt(
+    db,
+    `UPDATE runs SET state = ?, error = ?,
+       started_at = CASE WHEN ? = 'RUNNING' AND started_at IS NULL THEN ? ELSE started_at END,
+       ended_at = CASE WHEN ? THEN ? ELSE NULL END
+     WHERE id = ?`,
+  ).run(state, error, state, at, terminal ? 1 : 0, at, id);
+}
+
+export interface RunListFilter {
+  state?: RunState;
+  name?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export function listRuns(db: Db, f: RunListFilter = {}): RunRow[] {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (f.state) {
+    where.push('state = ?');
+    args.push(f.state);
+  }
+  if (f.name) {
+    where.push('name = ?');
+    args.push(f.name);
+  }
+  const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
+  return db.prepare(sql).all(...args, f.limit ?? 50, f.offset ?? 0) as RunRow[];
+}

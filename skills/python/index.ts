@@ -1,0 +1,52 @@
+/** `python`: runs a Python script (a file next to the experiment, or inline code) as a job. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import type { JobSkill } from '../../kernel/skills/api';
+import { jobOutputs, jobOutputsSchema, outputFilesSchema } from '../utility/job-outputs';
+
+const params = z
+  .strictObject({
+    script: z.string().min(1).optional(),
+    code: z.string().min(1).optional(),
+    args: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
+    env: z.record(z.string(), z.string()).default({}),
+    outputs: outputFilesSchema,
+    python: z.string().default('python3'),
+  })
+  .refine((p) => (p.script === undefined) !== (p.code === undefined), { message: 'give exactly one of script or code' });
+
+/** Scripts named relative to the experiment file; materialized inputs (inputs/...) stay relative to the work dir. */
+function scriptPath(script: string, baseDir: string): string {
+  return isAbsolute(script) || script.startsWith('inputs/') ? script : resolve(baseDir, script);
+}
+
+export const pythonSkill: JobSkill = {
+  kind: 'job',
+  name: 'python',
+  version: '1.0.0',
+  description: 'Run a Python script or inline code as a job; declared output files become artifacts.',
+  capabilities: ['subprocess'],
+  params,
+  outputs: jobOutputsSchema,
+  buildJob(raw, ctx) {
+    const p = params.parse(raw);
+    const head = p.script !== undefined ? [scriptPath(p.script, ctx.baseDir)] : ['-c', p.code as string];
+    return { argv: [p.python, '-u', ...head, ...p.args], env: { PYTHONUNBUFFERED: '1', ...p.env }, outputs: p.outputs };
+  },
+  collect: jobOutputs,
+  // The script's content is part of the cache key: editing it re-runs the step.
+  cacheInputs(raw, baseDir): Record<string, string> {
+    const script = (raw as { script?: unknown }).script;
+    if (typeof script !== 'string' || script.includes('${') || script.startsWith('inputs/')) return {};
+    const path = scriptPath(script, baseDir);
+    let text: Buffer;
+    try {
+      text = readFileSync(path);
+    } catch {
+      throw new Error(`params.script: cannot read ${path}`);
+    }
+    return { script: `sha256:${createHash('sha256').update(text).digest('hex')}` };
+  },
+};
