@@ -222,9 +222,11 @@ export function allowedKeys(path: readonly PropertyKey[]): string[] {
     else if (s instanceof z.ZodPipe) s = s.out;
     else if (i === path.length) break;
     else if (s instanceof z.ZodObject) s = (s.shape as Record<PropertyKey, unknown>)[path[i++]!];
-    else if (s instanceof z.ZodRecord) (s = s.valueType), i++;
-    else if (s instanceof z.ZodArray) (s = s.element), i++;
-    else return [];
+    else if (s instanceof z.ZodRecord || s instanceof z.ZodArray) {
+      // Any key of a record, any index of a list: descend to the item schema.
+      s = s instanceof z.ZodRecord ? s.valueType : s.element;
+      i++;
+    } else return [];
   }
   return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
 }
@@ -255,7 +257,10 @@ function suggest(key: string, allowed: string[]): string | undefined {
   let bestD = Math.max(1, Math.floor(k.length / 3)) + 1;
   for (const a of allowed) {
     const d = editDistance(k, a.toLowerCase());
-    if (d < bestD) (best = a), (bestD = d);
+    if (d < bestD) {
+      best = a;
+      bestD = d;
+    }
   }
   if (best) return best;
   // A shared prefix of 3+ letters with exactly one key: 'depend' → 'deps', 'capability' → 'capabilities'.
