@@ -39,7 +39,9 @@ export const DEFAULT_RETRY: RetryPolicy = retryPolicySchema.parse({});
 
 export const stepIdSchema = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/, 'a step id starts with a letter or _ and holds only letters, digits, _ and -');
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/, 'a step id starts with a letter or _ and holds only letters, digits, _ and -')
+  // Object keys like __proto__ vanish from records: refuse them rather than lose a step.
+  .refine((id) => !['__proto__', 'constructor', 'prototype'].includes(id), 'this step id is reserved');
 
 export const planStepSchema = z.strictObject({
   id: stepIdSchema,
