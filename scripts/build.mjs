@@ -2,9 +2,7 @@
 // which matters when scripts and the crash test spawn it hundreds of times.
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['kernel/cli/main.ts'],
-  outfile: 'dist/sgr.mjs',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -13,4 +11,8 @@ await build({
   external: ['better-sqlite3'],
   banner: { js: "import { createRequire as __sgrCreateRequire } from 'node:module'; const require = __sgrCreateRequire(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: ['kernel/cli/main.ts'], outfile: 'dist/sgr.mjs' });
+if (process.argv.includes('--bench')) {
+  await build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.mjs' });
+}
