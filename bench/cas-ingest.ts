@@ -1,0 +1,186 @@
+/**
+ * Benchmark of Cas.putFile against the tools that bound it: cp (copy floor), cp + fsync,
+ * openssl (hash floor) and git hash-object (a peer CAS). One large random file, page
+ * cache left warm, each step timed in-process around the command.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Cas } from '../kernel/cas';
+
+/** One benchmark's outcome; moves to a shared bench module later. */
+export interface BenchResult {
+  name: string;
+  command: string;
+  rows: Array<{ label: string; seconds: number; note?: string }>;
+  ratios: Array<{ label: string; value: number; target?: string; pass?: boolean }>;
+}
+
+/** Options of benchCasIngest. */
+export interface CasIngestOptions {
+  /** Scratch directory; the input file is kept there for reuse, everything else removed. */
+  workDir: string;
+  /** Input size, default 1024 (1 GiB). */
+  sizeMiB?: number;
+  log?: (line: string) => void;
+}
+
+const MiB = 1024 * 1024;
+const REPS = 3;
+
+async function ensureInput(path: string, bytes: number, log: (l: string) => void): Promise<void> {
+  try {
+    if (statSync(path).size === bytes) return log(`cas-ingest: reusing ${path}`);
+  } catch {
+    // absent: create it below
+  }
+  log(`cas-ingest: writing ${bytes / MiB} MiB of random bytes to ${path}`);
+  const fh = await open(path, 'w');
+  try {
+    const buf = Buffer.allocUnsafe(4 * MiB);
+    for (let done = 0; done < bytes; ) {
+      const n = Math.min(buf.length, bytes - done);
+      randomFillSync(buf, 0, n);
+      await fh.write(buf, 0, n);
+      done += n;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** In-process read + node:crypto SHA-256: the floor for any JavaScript CAS on this CPU. */
+async function hashInProcess(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(4 * MiB);
+    for (let pos = 0; ; ) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  return hash.digest('hex');
+}
+
+function run(cmd: string, args: string[], cwd?: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 * MiB });
+}
+
+async function timed<T>(fn: () => T | Promise<T>): Promise<{ seconds: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { seconds: (performance.now() - t0) / 1000, value };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const fmt = (s: number): string => s.toFixed(3);
+
+/**
+ * Runs the CAS ingest benchmark (about a minute for 1 GiB, half of it git).
+ * @example const r = await benchCasIngest({ workDir: '/tmp/sgr-bench', log: console.log })
+ */
+export async function benchCasIngest(opts: CasIngestOptions): Promise<BenchResult> {
+  const log = opts.log ?? (() => undefined);
+  const sizeMiB = opts.sizeMiB ?? 1024;
+  mkdirSync(opts.workDir, { recursive: true });
+  const src = join(opts.workDir, `cas-bench-${sizeMiB}MiB.bin`);
+  await ensureInput(src, sizeMiB * MiB, log);
+  const copy = join(opts.workDir, 'cp-copy.bin');
+  const casRoot = join(opts.workDir, 'cas-root');
+  const gitRepo = join(opts.workDir, 'git-repo');
+  // Nothing timed may pay for the previous step's writeback or file deletion.
+  const settle = (): void => {
+    rmSync(copy, { force: true });
+    rmSync(casRoot, { recursive: true, force: true });
+    rmSync(gitRepo, { recursive: true, force: true });
+    run('sync', []);
+  };
+
+  let opensslHex = '';
+  let casDigest = '';
+  let jsHex = '';
+  const steps: Record<string, () => unknown> = {
+    cp: () => run('cp', [src, copy]),
+    'cp + sync': () => {
+      run('cp', [src, copy]);
+      run('sync', [copy]);
+    },
+    'openssl dgst -sha256': () => {
+      opensslHex = run('openssl', ['dgst', '-sha256', '-r', src]).split(' ')[0]!.trim();
+    },
+    'sha256 in-process (node:crypto)': async () => {
+      jsHex = await hashInProcess(src);
+    },
+    'Cas.putFile': async () => {
+      casDigest = (await new Cas(casRoot).putFile(src)).digest;
+    },
+  };
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
+
+  settle();
+  await hashInProcess(src); // warm the page cache: every tool then reads from memory
+  for (let rep = 0; rep < REPS; rep++) {
+    const order = rep % 2 === 0 ? Object.keys(steps) : Object.keys(steps).reverse();
+    for (const label of order) {
+      settle();
+      const { seconds } = await timed(steps[label]!);
+      times[label]!.push(seconds);
+      log(`cas-ingest: rep ${rep + 1}/${REPS} ${label}: ${fmt(seconds)} s`);
+    }
+  }
+  settle();
+  mkdirSync(gitRepo);
+  run('git', ['init', '-q'], gitRepo);
+  const git = await timed(() => run('git', ['hash-object', '-w', src], gitRepo));
+  log(`cas-ingest: git hash-object -w (once): ${fmt(git.seconds)} s`);
+  settle();
+
+  if (casDigest !== `sha256:${opensslHex}` || jsHex !== opensslHex) {
+    throw new Error(`cas-ingest: digest mismatch on ${src}: Cas.putFile ${casDigest}, openssl ${opensslHex}, node:crypto ${jsHex}`);
+  }
+  log(`cas-ingest: digest ${casDigest} agrees with openssl`);
+
+  const med = (label: string): number => median(times[label]!);
+  const spread = (label: string): string => `runs ${times[label]!.map(fmt).join(' / ')} s`;
+  const notes: Record<string, string> = {
+    cp: 'copy floor: page cache only, no fsync (coreutils cp uses copy_file_range)',
+    'cp + sync': 'cp, then `sync <copy>` (fsync of the copy)',
+    'openssl dgst -sha256': 'hash floor (one process, reads from warm page cache)',
+    'sha256 in-process (node:crypto)': 'read + hash only, no write: the floor for any JS CAS',
+    'Cas.putFile': 'read + hash + write temp + fsync file + rename + fsync dir (durable)',
+  };
+  const rows: BenchResult['rows'] = Object.keys(steps).map((label) => ({
+    label,
+    seconds: med(label),
+    note: `median of ${REPS}, ${spread(label)}; ${notes[label]}`,
+  }));
+  rows.push({ label: 'git hash-object -w', seconds: git.seconds, note: 'run once; SHA-1 + zlib into a fresh repo' });
+
+  const put = med('Cas.putFile');
+  const ratio = (label: string, value: number, target?: string, pass?: boolean) =>
+    target === undefined ? { label, value } : { label, value, target, pass };
+  return {
+    name: 'cas-ingest',
+    command: `benchCasIngest({ sizeMiB: ${sizeMiB} }) — bench/cas-ingest.ts; page cache not dropped, outputs deleted + sync before each step`,
+    rows,
+    ratios: [
+      ratio('putFile / cp', put / med('cp'), '≤ 1.25', put / med('cp') <= 1.25),
+      ratio('putFile / (cp + sync)', put / med('cp + sync')),
+      ratio('putFile / openssl', put / med('openssl dgst -sha256')),
+      ratio('putFile / in-process sha256', put / med('sha256 in-process (node:crypto)')),
+      ratio('git / putFile', git.seconds / put),
+    ],
+  };
+}
