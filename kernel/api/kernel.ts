@@ -21,7 +21,7 @@ import { referencedDigests } from '../store/cache-repo';
 import { openDb, type Db } from '../store/db';
 import { appendEvent } from '../store/events-repo';
 import { Journal } from '../store/journal';
-import { acquireLease, checkLease, newOwner, releaseLease } from '../store/lease';
+import { acquireLease, newOwner, releaseLease, renewLease } from '../store/lease';
 import { findRunId, getRun, insertRun, setRunState, type RunRow } from '../store/runs-repo';
 import { getSteps, insertPendingSteps, type StepRow } from '../store/steps-repo';
 import { KernelError, PlanInvalidError } from './errors';
@@ -103,7 +103,7 @@ export class Kernel {
     if (run.state === 'COMPLETED') throw new KernelError('BAD_STATE', `run ${runId} is already COMPLETED; nothing to resume`);
     const lease = acquireLease(this.db, runId, newOwner(), Date.now());
     const timer = setInterval(() => {
-      this.journal.write((db) => checkLease(db, lease, Date.now())).catch(() => undefined);
+      this.journal.write((db) => renewLease(db, lease, Date.now())).catch(() => undefined);
     }, LEASE_RENEW_MS);
     try {
       return await executeRun(this.services(), {

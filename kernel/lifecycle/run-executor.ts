@@ -57,6 +57,26 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
   const upstream = new Map<string, Record<string, unknown>>();
   for (const s of slots.values()) if (s.state === 'COMPLETED' && s.outputs) upstream.set(s.step.id, s.outputs);
 
+  // Readiness is tracked incrementally (dependency counters), so a step costs O(its edges),
+  // not a scan of the whole plan: large sweeps stay linear.
+  const children = new Map<string, string[]>();
+  const waiting = new Map<string, number>();
+  const ready: StepSlot[] = [];
+  const runnable = (s: StepSlot): boolean => s.state === 'PENDING' || (s.state === 'RUNNING' && s.reenter);
+  for (const s of slots.values()) {
+    for (const d of s.deps) children.set(d, [...(children.get(d) ?? []), s.step.id]);
+    const w = s.deps.filter((d) => !slots.get(d)?.durable).length;
+    waiting.set(s.step.id, w);
+    if (w === 0 && runnable(s)) ready.push(s);
+  }
+  const onDurable = (id: string): void => {
+    for (const c of children.get(id) ?? []) {
+      const w = (waiting.get(c) ?? 1) - 1;
+      waiting.set(c, w);
+      const child = slots.get(c) as StepSlot;
+      if (w === 0 && runnable(child)) ready.push(child);
+    }
+  };
   const track = (p: Promise<void>): void => {
     const q = p.catch((err: unknown) => {
       fatal ??= err;
@@ -65,6 +85,25 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
       changed();
     });
     pending.add(q);
+  };
+  const onFailed = (id: string): void => {
+    const blocked: string[] = [];
+    const cause = new Map<string, string>();
+    const todo = [id];
+    while (todo.length > 0) {
+      const cur = todo.pop() as string;
+      for (const c of children.get(cur) ?? []) {
+        const child = slots.get(c) as StepSlot;
+        if (child.state !== 'PENDING') continue;
+        child.state = 'UPSTREAM_FAILED';
+        blocked.push(c);
+        cause.set(c, cur);
+        todo.push(c);
+      }
+    }
+    if (blocked.length === 0) return;
+    track(commitUpstreamFailed(k, run, blocked, cause));
+    for (const b of blocked) k.bus.emit('step.stateChanged', { runId: run.runId, stepId: b, state: 'UPSTREAM_FAILED', attempt: 0, cacheHit: false });
   };
 
   const runSlot = async (s: StepSlot): Promise<void> => {
@@ -83,6 +122,7 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
         changed();
         await commitAttempt(k, run, s.step, outcome, 'COMPLETED');
         s.durable = true;
+        onDurable(s.step.id);
         emitStep(k, run, s, outcome.cacheHit, null, null, outcome.startedAt);
         return;
       }
@@ -94,6 +134,7 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
         s.state = run.signal.aborted ? 'ABORTED' : 'FAILED';
         running--;
         await commitAttempt(k, run, s.step, outcome, 'FAILED');
+        onFailed(s.step.id);
         emitStep(k, run, s, false, cls, outcome.error, outcome.startedAt);
         return;
       }
@@ -108,29 +149,9 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
 
   for (;;) {
     if (fatal || run.signal.aborted) break;
-    const blocked: string[] = [];
-    const cause = new Map<string, string>();
-    for (const s of slots.values()) {
-      if (s.state !== 'PENDING' && !(s.state === 'RUNNING' && s.reenter)) continue;
-      const bad = s.deps.find((d) => {
-        const st = slots.get(d)?.state;
-        return st === 'FAILED' || st === 'UPSTREAM_FAILED' || st === 'ABORTED';
-      });
-      if (bad) {
-        s.state = 'UPSTREAM_FAILED';
-        blocked.push(s.step.id);
-        cause.set(s.step.id, bad);
-      }
-    }
-    if (blocked.length > 0) {
-      track(commitUpstreamFailed(k, run, blocked, cause));
-      for (const id of blocked) k.bus.emit('step.stateChanged', { runId: run.runId, stepId: id, state: 'UPSTREAM_FAILED', attempt: 0, cacheHit: false });
-      continue;
-    }
-    for (const s of slots.values()) {
-      if (running >= run.plan.concurrency) break;
-      if (s.state !== 'PENDING' && !(s.state === 'RUNNING' && s.reenter)) continue;
-      if (!s.deps.every((d) => slots.get(d)?.durable)) continue;
+    while (running < run.plan.concurrency && ready.length > 0) {
+      const s = ready.shift() as StepSlot;
+      if (!runnable(s)) continue;
       s.state = 'RUNNING';
       running++;
       track(runSlot(s));

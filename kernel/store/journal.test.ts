@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from './db';
 import { Journal } from './journal';
-import { acquireLease, checkLease, LeaseHeldError, LeaseLostError, newOwner } from './lease';
+import { acquireLease, checkLease, LeaseHeldError, LeaseLostError, newOwner, renewLease } from './lease';
 import { insertRun } from './runs-repo';
 
 const fresh = () => openDb(join(mkdtempSync(join(tmpdir(), 'sgr-journal-')), 'journal.db'));
@@ -53,6 +53,9 @@ describe('lease', () => {
     expect(b.token).toBe(a.token + 1);
     expect(() => checkLease(db, a, now + 60_001)).toThrow(LeaseLostError);
     expect(() => checkLease(db, b, now + 60_001)).not.toThrow();
+    expect(() => renewLease(db, a, now + 60_002)).toThrow(LeaseLostError);
+    renewLease(db, b, now + 60_002);
+    expect(() => acquireLease(db, 'r1', newOwner(), now + 60_003)).toThrow(LeaseHeldError);
   });
 
   it('takes over at once from a holder whose process is dead', () => {

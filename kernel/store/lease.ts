@@ -71,38 +71,50 @@ function ownerIsDead(owner: string): boolean {
 export function acquireLease(db: Db, runId: string, owner: string, now: number): Lease {
   return db
     .transaction((): Lease => {
-      const row = stmt(db, 'SELECT lease_owner, lease_token, lease_expires_at FROM runs WHERE id = ?').get(runId) as
-        | { lease_owner: string | null; lease_token: number; lease_expires_at: number }
-        | undefined;
-      if (!row) throw new Error(`no run with id ${runId}`);
-      const held = row.lease_owner !== null && row.lease_expires_at > now && !ownerIsDead(row.lease_owner);
-      if (held && row.lease_owner !== owner) {
-        throw new LeaseHeldError(runId, row.lease_owner as string, row.lease_expires_at - now);
+      if (!stmt(db, 'SELECT 1 FROM runs WHERE id = ?').get(runId)) throw new Error(`no run with id ${runId}`);
+      const row = (stmt(db, 'SELECT owner, token, expires_at FROM run_leases WHERE run_id = ?').get(runId) as
+        | { owner: string | null; token: number; expires_at: number }
+        | undefined) ?? { owner: null, token: 0, expires_at: 0 };
+      const held = row.owner !== null && row.expires_at > now && !ownerIsDead(row.owner);
+      if (held && row.owner !== owner) {
+        throw new LeaseHeldError(runId, row.owner as string, row.expires_at - now);
       }
-      const token = row.lease_token + 1;
-      stmt(db, 'UPDATE runs SET lease_owner = ?, lease_token = ?, lease_expires_at = ? WHERE id = ?').run(
-        owner,
-        token,
-        now + LEASE_TTL_MS,
-        runId,
-      );
+      const token = row.token + 1;
+      stmt(
+        db,
+        `INSERT INTO run_leases (run_id, owner, token, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, token = excluded.token, expires_at = excluded.expires_at`,
+      ).run(runId, owner, token, now + LEASE_TTL_MS);
       return { runId, owner, token };
     })
     .immediate();
 }
 
-/** Renews and checks the lease; call inside every write transaction of the holder. */
-export function checkLease(db: Db, lease: Lease, now: number): void {
-  const r = stmt(
-    db,
-    'UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND lease_token = ?',
-  ).run(now + LEASE_TTL_MS, lease.runId, lease.owner, lease.token);
+/**
+ * Checks the fencing token; call inside every write transaction of the holder. Read-only,
+ * so a commit dirties no extra page: renewal is renewLease's job, on a timer.
+ */
+export function checkLease(db: Db, lease: Lease, _now: number): void {
+  const row = stmt(db, 'SELECT owner, token FROM run_leases WHERE run_id = ?').get(lease.runId) as
+    | { owner: string | null; token: number }
+    | undefined;
+  if (!row || row.owner !== lease.owner || row.token !== lease.token) throw new LeaseLostError(lease.runId);
+}
+
+/** Extends the lease by LEASE_TTL_MS; throws LeaseLostError if someone else holds it now. */
+export function renewLease(db: Db, lease: Lease, now: number): void {
+  const r = stmt(db, 'UPDATE run_leases SET expires_at = ? WHERE run_id = ? AND owner = ? AND token = ?').run(
+    now + LEASE_TTL_MS,
+    lease.runId,
+    lease.owner,
+    lease.token,
+  );
   if (r.changes !== 1) throw new LeaseLostError(lease.runId);
 }
 
 export function releaseLease(db: Db, lease: Lease): void {
   stmt(
     db,
-    'UPDATE runs SET lease_owner = NULL, lease_expires_at = 0 WHERE id = ? AND lease_owner = ? AND lease_token = ?',
+    'UPDATE run_leases SET owner = NULL, expires_at = 0 WHERE run_id = ? AND owner = ? AND token = ?',
   ).run(lease.runId, lease.owner, lease.token);
 }

@@ -1,4 +1,4 @@
-/** The `runs` table: run records, states and the execution lease. */
+/** The `runs` table: run records and their states (the lease is in lease.ts). */
 import type { Db } from './db';
 import { stmt } from './sql';
 import type { RunState } from '../common/plan';
@@ -15,9 +15,6 @@ export interface RunRow {
   started_at: number | null;
   ended_at: number | null;
   error: string | null;
-  lease_owner: string | null;
-  lease_token: number;
-  lease_expires_at: number;
 }
 
 export interface NewRun {

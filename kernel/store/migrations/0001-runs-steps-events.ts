@@ -1,6 +1,6 @@
 import type { Migration } from '../migrate';
 
-/** Runs (with their lease), steps, the event timeline and the intent/completion records. */
+/** Runs, their leases, steps, the event timeline and the intent/completion records. */
 export const m0001: Migration = {
   version: 1,
   name: 'runs-steps-events',
@@ -17,12 +17,17 @@ export const m0001: Migration = {
         created_at INTEGER NOT NULL,
         started_at INTEGER,
         ended_at INTEGER,
-        error TEXT,
-        lease_owner TEXT,
-        lease_token INTEGER NOT NULL DEFAULT 0,
-        lease_expires_at INTEGER NOT NULL DEFAULT 0
+        error TEXT
       );
       CREATE INDEX runs_created ON runs(created_at);
+      -- The lease lives apart from runs: it is renewed on every commit, and rewriting a
+      -- run row would rewrite its (possibly large) plan_json each time.
+      CREATE TABLE run_leases (
+        run_id TEXT PRIMARY KEY REFERENCES runs(id),
+        owner TEXT,
+        token INTEGER NOT NULL DEFAULT 0,
+        expires_at INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
       CREATE TABLE steps (
         run_id TEXT NOT NULL REFERENCES runs(id),
         step_id TEXT NOT NULL,
