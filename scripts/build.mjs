@@ -8,6 +8,8 @@ const common = {
   format: 'esm',
   target: 'node20',
   sourcemap: 'linked',
+  minify: true,
+  keepNames: true,
   external: ['better-sqlite3'],
   banner: { js: "import { createRequire as __sgrCreateRequire } from 'node:module'; const require = __sgrCreateRequire(import.meta.url);" },
   logLevel: 'warning',
