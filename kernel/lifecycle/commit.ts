@@ -18,8 +18,8 @@ import type { KernelServices, RunContext } from './context';
 import { artifactDigests } from './resolve';
 import type { AttemptOutcome } from './step-attempt';
 
-/** COMPLETED / FAILED end the step; PENDING means "a retry follows". */
-export type AttemptDecision = Extract<StepState, 'COMPLETED' | 'FAILED' | 'PENDING'>;
+/** COMPLETED / FAILED / ABORTED end the step; PENDING means "a retry follows". */
+export type AttemptDecision = Extract<StepState, 'COMPLETED' | 'FAILED' | 'ABORTED' | 'PENDING'>;
 
 /** @example await commitAttempt(k, run, step, outcome, 'COMPLETED') */
 export function commitAttempt(

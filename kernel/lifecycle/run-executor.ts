@@ -133,8 +133,9 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
       if (!retry) {
         s.state = run.signal.aborted ? 'ABORTED' : 'FAILED';
         running--;
-        await commitAttempt(k, run, s.step, outcome, 'FAILED');
-        onFailed(s.step.id);
+        await commitAttempt(k, run, s.step, outcome, s.state);
+        // After an abort, the final sweep marks what is left ABORTED (resumable), not UPSTREAM_FAILED.
+        if (s.state === 'FAILED') onFailed(s.step.id);
         emitStep(k, run, s, false, cls, outcome.error, outcome.startedAt);
         return;
       }
