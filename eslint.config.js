@@ -27,6 +27,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['kernel/**/*.ts', 'skills/**/*.ts'],
+    ignores: ['kernel/cli/**', 'kernel/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'the kernel never imports electron' }],
+          patterns: [{ group: ['**/cli/*', '**/renderer/*', '**/main/*', '**/preload/*'], message: 'the kernel core must not import its front ends' }],
+        },
+      ],
+    },
+  },
+  // Last, so it wins over the kernel-wide block for kernel/common files.
+  {
     files: ['kernel/common/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -37,19 +51,6 @@ export default tseslint.config(
             { group: nodeBuiltins, message: 'kernel/common must not use Node built-ins: the renderer imports it' },
             { group: ['../*', '!../common/*'], message: 'kernel/common imports nothing outside itself (except npm packages like zod)' },
           ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['kernel/**/*.ts', 'skills/**/*.ts'],
-    ignores: ['kernel/cli/**', 'kernel/api/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'the kernel never imports electron' }],
-          patterns: [{ group: ['**/cli/*', '**/renderer/*', '**/main/*', '**/preload/*'], message: 'the kernel core must not import its front ends' }],
         },
       ],
     },
