@@ -41,6 +41,7 @@ export async function executeJob(
   attempt: number,
   build: JobBuild,
   resolved: Resolved,
+  onExited?: () => void,
 ): Promise<RecordedJob> {
   const dispatcher = k.dispatchers.get(step.target);
   if (!dispatcher) throw new Error(`no dispatcher for target "${step.target}"`);
@@ -89,6 +90,7 @@ export async function executeJob(
     const submitted = await dispatcher.submit(spec, listener);
     if (submitted.phase === 'lost') return lostJob(jobId);
     const final = await dispatcher.wait(jobId, listener);
+    onExited?.();
     if (final.phase === 'lost') return lostJob(jobId);
     const result = await dispatcher.collect(jobId);
     const artifacts: Record<string, ArtifactRef> = {};

@@ -27,6 +27,10 @@ interface StepSlot {
   reenter: boolean;
   outputs: Record<string, unknown> | null;
   durable: boolean;
+  /** Retries used in this process (a resume starts a fresh budget). */
+  retries: number;
+  /** Attempts lost in a row (vanished jobs; they do not use the retry budget). */
+  lost: number;
 }
 
 const MAX_LOST_IN_A_ROW = 3;
@@ -106,46 +110,50 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
     for (const b of blocked) k.bus.emit('step.stateChanged', { runId: run.runId, stepId: b, state: 'UPSTREAM_FAILED', attempt: 0, cacheHit: false });
   };
 
+  /** One attempt of a step; a retry goes back to the ready queue and waits for a slot again. */
   const runSlot = async (s: StepSlot): Promise<void> => {
-    let retries = 0;
-    let lost = 0;
-    for (;;) {
-      const attempt = s.reenter ? s.attempt : s.attempt + 1;
-      s.reenter = false;
-      s.attempt = attempt;
-      const outcome = await runAttempt(k, run, s.step, attempt, upstream);
-      if (outcome.ok) {
-        s.state = 'COMPLETED';
-        s.outputs = outcome.outputs;
-        upstream.set(s.step.id, outcome.outputs ?? {});
-        running--;
-        changed();
-        await commitAttempt(k, run, s.step, outcome, 'COMPLETED');
-        s.durable = true;
-        onDurable(s.step.id);
-        emitStep(k, run, s, outcome.cacheHit, null, null, outcome.startedAt);
-        return;
-      }
-      const cls = outcome.failureClass ?? 'infrastructure';
-      const retry = !run.signal.aborted && (cls === 'lost'
-        ? ++lost <= MAX_LOST_IN_A_ROW
-        : isRetryable(cls, s.step.retry.on) && retries < s.step.retry.max);
-      if (!retry) {
-        s.state = run.signal.aborted ? 'ABORTED' : 'FAILED';
-        running--;
-        await commitAttempt(k, run, s.step, outcome, s.state);
-        // After an abort, the final sweep marks what is left ABORTED (resumable), not UPSTREAM_FAILED.
-        if (s.state === 'FAILED') onFailed(s.step.id);
-        emitStep(k, run, s, false, cls, outcome.error, outcome.startedAt);
-        return;
-      }
-      await commitAttempt(k, run, s.step, outcome, 'PENDING');
-      k.bus.emit('step.warned', { runId: run.runId, stepId: s.step.id, message: `attempt ${attempt} failed (${cls}); retrying` });
-      if (cls !== 'lost') {
-        retries++;
-        await sleep(backoffDelay(s.step.retry, retries), run.signal);
-      }
+    const attempt = s.reenter ? s.attempt : s.attempt + 1;
+    s.reenter = false;
+    s.attempt = attempt;
+    let slotHeld = true;
+    const freeSlot = (): void => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      running--;
+      changed();
+    };
+    const outcome = await runAttempt(k, run, s.step, attempt, upstream, { onSlotFree: freeSlot });
+    freeSlot();
+    if (outcome.ok) {
+      s.state = 'COMPLETED';
+      s.outputs = outcome.outputs;
+      upstream.set(s.step.id, outcome.outputs ?? {});
+      await commitAttempt(k, run, s.step, outcome, 'COMPLETED');
+      s.durable = true;
+      onDurable(s.step.id);
+      emitStep(k, run, s, outcome.cacheHit, null, null, outcome.startedAt);
+      return;
     }
+    const cls = outcome.failureClass ?? 'infrastructure';
+    const retry = !run.signal.aborted && (cls === 'lost'
+      ? ++s.lost <= MAX_LOST_IN_A_ROW
+      : isRetryable(cls, s.step.retry.on) && s.retries < s.step.retry.max);
+    if (!retry) {
+      s.state = run.signal.aborted ? 'ABORTED' : 'FAILED';
+      await commitAttempt(k, run, s.step, outcome, s.state);
+      // After an abort, the final sweep marks what is left ABORTED (resumable), not UPSTREAM_FAILED.
+      if (s.state === 'FAILED') onFailed(s.step.id);
+      emitStep(k, run, s, false, cls, outcome.error, outcome.startedAt);
+      return;
+    }
+    await commitAttempt(k, run, s.step, outcome, 'PENDING');
+    k.bus.emit('step.warned', { runId: run.runId, stepId: s.step.id, message: `attempt ${attempt} failed (${cls}); retrying` });
+    if (cls !== 'lost') {
+      s.retries++;
+      await sleep(backoffDelay(s.step.retry, s.retries), run.signal);
+    }
+    s.state = 'PENDING';
+    ready.push(s);
   };
 
   for (;;) {
@@ -202,6 +210,8 @@ function loadSlots(k: KernelServices, run: RunContext): Map<string, StepSlot> {
       reenter: state === 'RUNNING',
       outputs: state === 'COMPLETED' ? decodeJson(row?.outputs_json ?? null, k.journal.blobs) : null,
       durable: state === 'COMPLETED',
+      retries: 0,
+      lost: 0,
     });
   }
   return slots;

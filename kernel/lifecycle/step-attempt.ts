@@ -39,6 +39,15 @@ export interface AttemptOutcome {
   unfinished?: boolean;
 }
 
+export interface AttemptHooks {
+  /**
+   * Called once the attempt no longer occupies an execution slot: when its job process has
+   * exited (collection, CAS ingest and commit are kernel work, not job work), or when it
+   * ends without one.
+   */
+  onSlotFree?(): void;
+}
+
 /** @example const outcome = await runAttempt(k, run, step, 1, upstreamOutputs) */
 export async function runAttempt(
   k: KernelServices,
@@ -46,6 +55,7 @@ export async function runAttempt(
   step: PlanStep,
   attempt: number,
   upstream: UpstreamOutputs,
+  hooks: AttemptHooks = {},
 ): Promise<AttemptOutcome> {
   const startedAt = k.now();
   const events: PhaseEvent[] = [];
@@ -90,7 +100,7 @@ export async function runAttempt(
       out.cacheHit = true;
       outputs = cached;
     } else if (skill.kind === 'job') {
-      outputs = await executeJobSkill(k, run, step, attempt, skill, resolved, parsed.data as Record<string, unknown>, out);
+      outputs = await executeJobSkill(k, run, step, attempt, skill, resolved, parsed.data as Record<string, unknown>, out, hooks);
     } else {
       outputs = await run.effects.call(scope, 'skill', resolved.cacheKey, () =>
         runInProcess(k, run, step, attempt, skill, resolved, parsed.data as Record<string, unknown>),
@@ -152,12 +162,13 @@ async function executeJobSkill(
   resolved: Resolved,
   params: Record<string, unknown>,
   out: AttemptOutcome,
+  hooks: AttemptHooks,
 ): Promise<Record<string, unknown>> {
   const build = skill.buildJob(params, {
     runId: run.runId, stepId: step.id, attempt, baseDir: run.plan.baseDir, inputs: resolved.inputs,
   });
   const job = await run.effects.call<RecordedJob>(attemptScope(step.id, attempt), 'job', resolved.cacheKey, () =>
-    executeJob(k, run, step, attempt, build, resolved),
+    executeJob(k, run, step, attempt, build, resolved, hooks.onSlotFree),
   );
   out.jobId = job.jobId;
   out.metrics = job.events.flatMap((e) =>
