@@ -1,20 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalDispatcher } from './local-dispatcher';
 import { completeUtf8Length } from './read-log';
-import { sandbox, shellSpec, type Sandbox } from './test-support';
+import { freshDispatcher, shellSpec, type Sandbox } from './test-support';
 
 let box: Sandbox;
 let d: LocalDispatcher;
 
-beforeEach(async () => {
-  box = await sandbox();
-  d = new LocalDispatcher({ root: box.root, pollMs: 20 });
-});
-afterEach(async () => {
-  await d.close();
-  await box.cleanup();
+freshDispatcher((b, x) => {
+  box = b;
+  d = x;
 });
 
 async function run(jobId: string, script: string, outputs: Record<string, string>) {

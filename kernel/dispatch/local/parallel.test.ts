@@ -1,19 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { LocalDispatcher } from './local-dispatcher';
-import { recorder, sandbox, shellSpec, type Sandbox } from './test-support';
+import { recorder, freshDispatcher, shellSpec, type Sandbox } from './test-support';
 
 let box: Sandbox;
 let d: LocalDispatcher;
 
-beforeEach(async () => {
-  box = await sandbox();
-  d = new LocalDispatcher({ root: box.root, pollMs: 20 });
-});
-afterEach(async () => {
-  await d.close();
-  await box.cleanup();
+freshDispatcher((b, x) => {
+  box = b;
+  d = x;
 });
 
 it('runs 50 jobs in parallel; each completes with its own output, code and events', async () => {

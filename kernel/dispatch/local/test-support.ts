@@ -3,6 +3,8 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobListener, JobSpec, ProtocolEvent } from '../types';
+import { afterEach, beforeEach } from 'vitest';
+import { LocalDispatcher } from './local-dispatcher';
 import { procStat } from './process-probe';
 
 export interface Sandbox {
@@ -81,4 +83,22 @@ export async function eventually(check: () => Promise<boolean> | boolean, ms = 5
     await new Promise((r) => setTimeout(r, 25));
   }
   return check();
+}
+
+/**
+ * Gives every test of the file a fresh sandbox and dispatcher, closed and removed after it.
+ * @example let box: Sandbox; let d: LocalDispatcher; freshDispatcher((b, x) => { box = b; d = x; });
+ */
+export function freshDispatcher(set: (box: Sandbox, d: LocalDispatcher) => void, pollMs = 20): void {
+  let box: Sandbox | undefined;
+  let d: LocalDispatcher | undefined;
+  beforeEach(async () => {
+    box = await sandbox();
+    d = new LocalDispatcher({ root: box.root, pollMs });
+    set(box, d);
+  });
+  afterEach(async () => {
+    await d?.close();
+    await box?.cleanup();
+  });
 }
