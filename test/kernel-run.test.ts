@@ -142,3 +142,15 @@ describe('kernel runs', () => {
     expect(outputs(kernel, runId, 'm')?.acc).toBe(0.9);
   });
 });
+
+describe('guardian redaction', () => {
+  it('keeps secrets a job prints on stderr out of the journal', async () => {
+    kernel = openKernel();
+    const { runId } = await runPlan(kernel, plan({
+      steps: [{ id: 'leaky', skill: 'shell', params: { command: 'echo "token ghp_$(printf 0123456789abcdef0123456789abcdef0123) rejected" >&2; exit 1' } }],
+    }));
+    const error = kernel.steps(runId)[0]?.error ?? '';
+    expect(error).toMatch(/token \[REDACTED\] rejected/);
+    expect(error).not.toMatch(/ghp_/);
+  });
+});

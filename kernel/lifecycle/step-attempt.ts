@@ -11,7 +11,7 @@ import { decodeJson } from '../store/json-column';
 import type { MetricPoint } from '../store/metrics-repo';
 import type { KernelServices, RunContext } from './context';
 import { StepFailure } from './failure';
-import { checkParams } from './guardian';
+import { checkParams, redact } from './guardian';
 import { executeJob, type RecordedJob } from './job-exec';
 import { artifactDigests, resolveStep, type Resolved, type UpstreamOutputs } from './resolve';
 import { runInProcess } from './inproc-exec';
@@ -183,7 +183,8 @@ function classifyJob(stepId: string, job: RecordedJob): void {
   if (job.lost) throw new StepFailure('lost', `step "${stepId}": job ${job.jobId} was lost (its process vanished without an exit status)`);
   if (job.killedBy === 'timeout') throw new StepFailure('timeout', `step "${stepId}": job ${job.jobId} exceeded its timeout and was killed`);
   if (job.killedBy === 'cancel') throw new StepFailure('infrastructure', `step "${stepId}": job ${job.jobId} was cancelled`);
-  const tail = job.stderrTail.trim().split('\n').slice(-5).join('\n');
+  // Error messages land in the journal and on screens: never with a secret in them.
+  const tail = redact(job.stderrTail.trim().split('\n').slice(-5).join('\n'));
   if (job.exitCode === 137 || job.signal === 'SIGKILL') {
     throw new StepFailure('oom', `step "${stepId}": job ${job.jobId} was killed (exit 137, likely out of memory)${tail ? `\n${tail}` : ''}`);
   }
