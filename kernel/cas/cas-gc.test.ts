@@ -88,6 +88,11 @@ describe('Cas gc', () => {
     expect(Date.now() - statSync(path).mtimeMs).toBeLessThan(60_000);
     age(path, 2 * HOUR);
     expect(cas.putBytesSync('unreferenced and old').existed).toBe(true);
+    expect(Date.now() - statSync(path).mtimeMs).toBeLessThan(60_000);
+    age(path, 2 * HOUR);
+    const copy = join(cas.root, '..', 'copy.txt');
+    writeFileSync(copy, 'unreferenced and old');
+    expect((await cas.putFile(copy)).existed).toBe(true);
     const r = await cas.gc(new Set([keep.digest]));
     expect(r.deleted).toEqual([]);
     expect(cas.has(oldGarbage.digest)).toBe(true);
