@@ -154,3 +154,19 @@ describe('guardian redaction', () => {
     expect(error).not.toMatch(/ghp_/);
   });
 });
+
+describe('artifact names', () => {
+  it('never let an artifact name place an input outside the work directory', async () => {
+    kernel = openKernel();
+    const { runId, state } = await runPlan(kernel, plan({
+      steps: [
+        { id: 'make', skill: 'concat', params: { parts: ['payload'], name: '../../../escape.txt' } },
+        { id: 'use', skill: 'shell', params: { command: 'cat "$SGR_INPUT_F"; echo; echo "$SGR_INPUT_F"' }, inputs: { f: '${steps.make.outputs.file}' } },
+      ],
+    }));
+    expect(state).toBe('COMPLETED');
+    const jobId = kernel.steps(runId).find((s) => s.step_id === 'use')?.job_id as string;
+    const log = await kernel.dispatchers.get('local')?.readLog(jobId, 'stdout', 0, 1000);
+    expect(log?.data).toBe('payload\ninputs/make/file/escape.txt\n');
+  });
+});

@@ -43,7 +43,7 @@ export function resolveStep(step: PlanStep, skill: Skill, upstream: UpstreamOutp
     return value;
   };
   const asPath = (ref: ArtifactRef, src: string): string => {
-    const relPath = `inputs/${src}/${ref.name || 'blob'}`;
+    const relPath = `inputs/${src}/${safeFileName(ref.name)}`;
     materialize.set(relPath, { digest: ref.$artifact, relPath });
     return relPath;
   };
@@ -91,4 +91,10 @@ export function artifactDigests(value: unknown, out: Set<string> = new Set()): S
   else if (Array.isArray(value)) for (const v of value) artifactDigests(v, out);
   else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) artifactDigests(v, out);
   return out;
+}
+
+/** An artifact's name becomes a file name inside the work dir: never a path that escapes it. */
+export function safeFileName(name: string): string {
+  const base = (name.split(/[\\/]/).pop() ?? '').replace(/[^A-Za-z0-9._+-]/g, '_');
+  return base === '' || base === '.' || base === '..' ? 'blob' : base;
 }
