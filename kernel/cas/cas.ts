@@ -77,7 +77,10 @@ export class Cas {
     return this.path(digest, 'Cas.blobPath');
   }
 
-  /** Whole blob, verified. @example const cfg = JSON.parse((await cas.read(d)).toString()) */
+  /**
+   * Whole blob in memory, verified (Node caps a single read at 2 GiB: stream bigger ones).
+   * @example const cfg = JSON.parse((await cas.read(d)).toString())
+   */
   async read(digest: string): Promise<Buffer> {
     return readVerified(digest, this.path(digest, 'Cas.read'));
   }

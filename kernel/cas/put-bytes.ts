@@ -11,6 +11,15 @@ import type { CasLayout } from './layout';
 import { publishTemp, publishTempSync, touchExisting, touchExistingSync } from './publish';
 import type { CasPut } from './types';
 
+// Best effort on error paths: gc removes temp leftovers anyway.
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone or not removable; the original error matters more
+  }
+}
+
 function toBytes(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }
@@ -36,7 +45,12 @@ export async function putBytes(layout: CasLayout, data: Uint8Array | string): Pr
     throw e;
   }
   await fh.close();
-  await publishTemp(layout, tmp, hex);
+  try {
+    await publishTemp(layout, tmp, hex);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
   return put;
 }
 
@@ -58,14 +72,15 @@ export function putBytesSync(layout: CasLayout, data: Uint8Array | string): CasP
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // best effort: gc removes temp leftovers anyway
-    }
+    removeQuietly(tmp);
     throw e;
   }
   closeSync(fd);
-  publishTempSync(layout, tmp, hex);
+  try {
+    publishTempSync(layout, tmp, hex);
+  } catch (e) {
+    removeQuietly(tmp);
+    throw e;
+  }
   return put;
 }

@@ -17,7 +17,7 @@ import type { CasPut } from './types';
  * One in-progress write. Never rejects from append(); the first I/O error is kept and
  * thrown by check()/finish(), because a rejected promise nobody awaits yet would crash
  * the process as an unhandled rejection.
- * @example const t = await TempBlob.create(layout); t.append(buf); const put = await t.finish();
+ * @example const t = await TempBlob.create(layout); void t.append([buf]); const put = await t.finish();
  */
 export class TempBlob {
   private readonly hash: Hash = createHash('sha256');
