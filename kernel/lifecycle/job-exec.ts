@@ -13,6 +13,7 @@ import { updateStep } from '../store/steps-repo';
 import { appendEvent } from '../store/events-repo';
 import type { KernelServices, RunContext } from './context';
 import type { Resolved } from './resolve';
+import type { AttemptHooks } from './step-attempt';
 
 /** The recorded outcome of one job attempt. */
 export interface RecordedJob {
@@ -41,7 +42,7 @@ export async function executeJob(
   attempt: number,
   build: JobBuild,
   resolved: Resolved,
-  onExited?: () => void,
+  slots: AttemptHooks = {},
 ): Promise<RecordedJob> {
   const dispatcher = k.dispatchers.get(step.target);
   if (!dispatcher) throw new Error(`no dispatcher for target "${step.target}"`);
@@ -69,9 +70,9 @@ export async function executeJob(
     updateStep(db, run.runId, step.id, { state: 'RUNNING', attempt, job_id: jobId, started_at: now });
     appendEvent(db, run.runId, step.id, attempt, 'execute.intent', now, { jobId, target: step.target });
   });
-  k.bus.emit('step.stateChanged', { runId: run.runId, stepId: step.id, state: 'RUNNING', attempt, cacheHit: false });
-
   for (const m of resolved.materialize) await k.cas.materialize(m.digest, join(cwd, m.relPath));
+  await slots.acquireSlot?.();
+  k.bus.emit('step.stateChanged', { runId: run.runId, stepId: step.id, state: 'RUNNING', attempt, cacheHit: false });
 
   const emitLog = (stream: 'stdout' | 'stderr', text: string): void =>
     k.bus.emit('step.logAppended', { runId: run.runId, stepId: step.id, attempt, stream, text });
@@ -90,7 +91,7 @@ export async function executeJob(
     const submitted = await dispatcher.submit(spec, listener);
     if (submitted.phase === 'lost') return lostJob(jobId);
     const final = await dispatcher.wait(jobId, listener);
-    onExited?.();
+    slots.releaseSlot?.();
     if (final.phase === 'lost') return lostJob(jobId);
     const result = await dispatcher.collect(jobId);
     const artifacts: Record<string, ArtifactRef> = {};

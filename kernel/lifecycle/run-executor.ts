@@ -15,6 +15,7 @@ import { getSteps, updateStep } from '../store/steps-repo';
 import { commitAttempt, commitUpstreamFailed } from './commit';
 import type { KernelServices, RunContext } from './context';
 import { backoffDelay, isRetryable } from './failure';
+import { Semaphore } from './semaphore';
 import { runAttempt } from './step-attempt';
 
 interface StepSlot {
@@ -34,6 +35,7 @@ interface StepSlot {
 }
 
 const MAX_LOST_IN_A_ROW = 3;
+const LOOKAHEAD = 2;
 
 /** @example const state = await executeRun(kernelServices, runContext) */
 export async function executeRun(k: KernelServices, run: RunContext): Promise<RunState> {
@@ -53,7 +55,10 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
   });
   k.bus.emit('run.stateChanged', { runId: run.runId, state: 'RUNNING' });
 
-  let running = 0;
+  // Up to LOOKAHEAD × concurrency attempts are in flight (resolving, recording intents,
+  // collecting, committing), but only `concurrency` of them execute at any moment.
+  const jobSlots = new Semaphore(run.plan.concurrency);
+  let admitted = 0;
   let fatal: unknown = null;
   const pending = new Set<Promise<void>>();
   let wake: () => void = () => undefined;
@@ -115,15 +120,22 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
     const attempt = s.reenter ? s.attempt : s.attempt + 1;
     s.reenter = false;
     s.attempt = attempt;
-    let slotHeld = true;
-    const freeSlot = (): void => {
-      if (!slotHeld) return;
-      slotHeld = false;
-      running--;
-      changed();
+    let slotHeld = false;
+    const hooks = {
+      acquireSlot: async () => {
+        await jobSlots.acquire();
+        slotHeld = true;
+      },
+      releaseSlot: () => {
+        if (!slotHeld) return;
+        slotHeld = false;
+        jobSlots.release();
+      },
     };
-    const outcome = await runAttempt(k, run, s.step, attempt, upstream, { onSlotFree: freeSlot });
-    freeSlot();
+    const outcome = await runAttempt(k, run, s.step, attempt, upstream, hooks);
+    hooks.releaseSlot();
+    admitted--;
+    changed();
     if (outcome.ok) {
       s.state = 'COMPLETED';
       s.outputs = outcome.outputs;
@@ -158,11 +170,11 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
 
   for (;;) {
     if (fatal || run.signal.aborted) break;
-    while (running < run.plan.concurrency && ready.length > 0) {
+    while (admitted < run.plan.concurrency * LOOKAHEAD && ready.length > 0) {
       const s = ready.shift() as StepSlot;
       if (!runnable(s)) continue;
       s.state = 'RUNNING';
-      running++;
+      admitted++;
       track(runSlot(s));
     }
     if (pending.size === 0) break;

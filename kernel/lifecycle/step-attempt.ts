@@ -39,13 +39,15 @@ export interface AttemptOutcome {
   unfinished?: boolean;
 }
 
+/**
+ * Execution slots: a job (or an in-process skill) holds one only while it executes.
+ * Resolving, the intent record, collection, CAS ingest and commit are kernel work done
+ * outside the slot, so they overlap with other steps' jobs.
+ */
 export interface AttemptHooks {
-  /**
-   * Called once the attempt no longer occupies an execution slot: when its job process has
-   * exited (collection, CAS ingest and commit are kernel work, not job work), or when it
-   * ends without one.
-   */
-  onSlotFree?(): void;
+  acquireSlot?(): Promise<void>;
+  /** Idempotent: the executor also calls it when the attempt ends. */
+  releaseSlot?(): void;
 }
 
 /** @example const outcome = await runAttempt(k, run, step, 1, upstreamOutputs) */
@@ -102,9 +104,14 @@ export async function runAttempt(
     } else if (skill.kind === 'job') {
       outputs = await executeJobSkill(k, run, step, attempt, skill, resolved, parsed.data as Record<string, unknown>, out, hooks);
     } else {
-      outputs = await run.effects.call(scope, 'skill', resolved.cacheKey, () =>
-        runInProcess(k, run, step, attempt, skill, resolved, parsed.data as Record<string, unknown>),
-      );
+      outputs = await run.effects.call(scope, 'skill', resolved.cacheKey, async () => {
+        await hooks.acquireSlot?.();
+        try {
+          return await runInProcess(k, run, step, attempt, skill, resolved, parsed.data as Record<string, unknown>);
+        } finally {
+          hooks.releaseSlot?.();
+        }
+      });
     }
 
     enter('verify');
@@ -168,7 +175,7 @@ async function executeJobSkill(
     runId: run.runId, stepId: step.id, attempt, baseDir: run.plan.baseDir, inputs: resolved.inputs,
   });
   const job = await run.effects.call<RecordedJob>(attemptScope(step.id, attempt), 'job', resolved.cacheKey, () =>
-    executeJob(k, run, step, attempt, build, resolved, hooks.onSlotFree),
+    executeJob(k, run, step, attempt, build, resolved, hooks),
   );
   out.jobId = job.jobId;
   out.metrics = job.events.flatMap((e) =>
