@@ -11,14 +11,9 @@ import { cpus, loadavg } from 'node:os';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cas } from '../kernel/cas';
+import type { BenchResult } from './types';
 
-/** One benchmark's outcome; moves to a shared bench module later. */
-export interface BenchResult {
-  name: string;
-  command: string;
-  rows: Array<{ label: string; seconds: number; note?: string }>;
-  ratios: Array<{ label: string; value: number; target?: string; pass?: boolean }>;
-}
+export type { BenchResult };
 
 /** Options of benchCasIngest. */
 export interface CasIngestOptions {
