@@ -12,6 +12,28 @@ export interface EventRow {
   data_json: string | null;
 }
 
+/** Next seq per run, per connection: read once with max(seq), then counted in memory. */
+const nextSeq = new WeakMap<Db, Map<string, number>>();
+
+function takeSeq(db: Db, runId: string): number {
+  let runs = nextSeq.get(db);
+  if (!runs) {
+    runs = new Map();
+    nextSeq.set(db, runs);
+  }
+  const seq =
+    runs.get(runId) ??
+    (stmt(db, 'SELECT coalesce(max(seq), 0) + 1 AS next FROM events WHERE run_id = ?').get(runId) as { next: number }).next;
+  runs.set(runId, seq + 1);
+  return seq;
+}
+
+/**
+ * Appends to a run's timeline. Only the run's lease holder appends (and the creator before
+ * any lease exists), so a per-connection counter cannot collide; if it ever did, the
+ * primary key refuses the write instead of reordering history. A rolled-back write may
+ * leave a gap in seq — order is what matters, not density.
+ */
 export function appendEvent(
   db: Db,
   runId: string,
@@ -21,8 +43,9 @@ export function appendEvent(
   ts: number,
   data: unknown = null,
 ): void {
-  stmt(db, 'INSERT INTO events (run_id, step_id, attempt, kind, ts, data_json) VALUES (?, ?, ?, ?, ?, ?)').run(
+  stmt(db, 'INSERT INTO events (run_id, seq, step_id, attempt, kind, ts, data_json) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     runId,
+    takeSeq(db, runId),
     stepId,
     attempt,
     kind,

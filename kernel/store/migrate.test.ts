@@ -14,7 +14,7 @@ describe('migrations', () => {
   it('0001 creates runs, steps, events and effects', () => {
     const db = new Database(':memory:');
     expect(migrate(db, 1)).toBe(1);
-    expect(tables(db)).toEqual(expect.arrayContaining(['runs', 'run_leases', 'steps', 'events', 'effects', 'runs_created', 'events_run']));
+    expect(tables(db)).toEqual(expect.arrayContaining(['runs', 'run_leases', 'steps', 'events', 'effects', 'runs_created']));
     expect(tables(db)).not.toContain('recordings');
     db.prepare("INSERT INTO runs (id, name, plan_json, plan_digest, state, created_at) VALUES ('r1','n','{}','d','CREATED',1)").run();
     expect(() => db.prepare("INSERT INTO effects (run_id, step_id, attempt, effect_id, kind, state, intent_at) VALUES ('r1','s',1,'job','k','bogus',1)").run()).toThrow(/CHECK/);

@@ -44,16 +44,18 @@ export const m0001: Migration = {
         error TEXT,
         PRIMARY KEY (run_id, step_id)
       ) WITHOUT ROWID;
+      -- Keyed by (run, seq) in one B-tree: a step's commit appends its phase events by
+      -- touching one page, not a table, an index and sqlite_sequence.
       CREATE TABLE events (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
         run_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
         step_id TEXT,
         attempt INTEGER,
         kind TEXT NOT NULL,
         ts INTEGER NOT NULL,
-        data_json TEXT
-      );
-      CREATE INDEX events_run ON events(run_id, seq);
+        data_json TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
       CREATE TABLE effects (
         run_id TEXT NOT NULL,
         step_id TEXT NOT NULL,
