@@ -157,5 +157,7 @@ describe('jobs that can no longer run', () => {
     const t0 = Date.now();
     expect(await dispatcher().submit(spec)).toMatchObject({ phase: 'lost' });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
+    // Fenced: a wrapper that is only late checks `killed` before starting the job.
+    expect(await readFile(paths.killed, 'utf8')).toBe('cancel\n');
   });
 });
