@@ -217,7 +217,7 @@ export class LocalDispatcher implements Dispatcher {
     // `queued` here means claimed, but no pid appeared in time: the wrapper died early — or
     // is only very late. `killed` fences the late case: the wrapper checks it before it
     // starts the job, so the kernel's retry under a new attempt id can never run beside it.
-    if (phase !== 'exited' && !state.killedBy) await writeKilledFile(job.paths, 'cancel');
+    if (!state.pid && phase !== 'exited' && !state.killedBy) await writeKilledFile(job.paths, 'cancel');
     return this.monitor.finish(job, phase === 'exited' || state.killedBy ? 'exited' : 'lost', state.exitCode ?? null);
   }
 
