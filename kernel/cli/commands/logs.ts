@@ -20,6 +20,11 @@ export async function logsCommand(id: string, stepId: string | undefined, opts: 
     if (stepId !== undefined && !all.some((s) => s.step_id === stepId)) {
       throw new CliError(`run ${runId} has no step "${stepId}" (steps: ${all.map((s) => s.step_id).join(', ')})`, EXIT.NOT_FOUND);
     }
+    const only = all.find((s) => s.step_id === stepId);
+    if (only && !only.job_id && TERMINAL_STEP_STATES.has(only.state)) {
+      process.stderr.write(`step "${stepId}" ${only.cache_hit ? 'was a cache hit' : 'ran in-process or never started a job'}: it has no job logs\n`);
+      return EXIT.OK;
+    }
     const offsets = new Map<string, number>();
     const many = stepId === undefined;
     for (;;) {
