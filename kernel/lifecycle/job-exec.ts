@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { ArtifactRef, PlanStep } from '../common/plan';
-import type { JobSpec, ProtocolEvent } from '../dispatch/types';
+import type { JobResult, JobSpec, ProtocolEvent } from '../dispatch/types';
 import type { JobBuild } from '../skills/api';
 import { recordIntent } from '../store/effects-repo';
 import { checkLease } from '../store/lease';
@@ -15,18 +15,13 @@ import type { KernelServices, RunContext } from './context';
 import type { Resolved } from './resolve';
 import type { AttemptHooks } from './step-attempt';
 
-/** The recorded outcome of one job attempt. */
-export interface RecordedJob {
-  jobId: string;
+/**
+ * The recorded outcome of one job attempt: the dispatcher's result with its files already
+ * in the CAS (artifact references instead of local paths), or `lost`.
+ */
+export interface RecordedJob extends Omit<JobResult, 'files' | 'durationMs'> {
   lost: boolean;
-  exitCode: number | null;
-  signal: string | null;
-  killedBy: 'timeout' | 'cancel' | null;
   artifacts: Record<string, ArtifactRef>;
-  missing: string[];
-  events: ProtocolEvent[];
-  warnings: string[];
-  stderrTail: string;
 }
 
 export const jobIdFor = (runId: string, stepId: string, attempt: number): string => `${runId}.${stepId}.${attempt}`;
@@ -99,18 +94,8 @@ export async function executeJob(
       const put = await k.cas.putFile(path);
       artifacts[name] = { $artifact: put.digest, size: put.size, name: path.split('/').pop() ?? name };
     }
-    return {
-      jobId,
-      lost: false,
-      exitCode: result.exitCode,
-      signal: result.signal,
-      killedBy: result.killedBy,
-      artifacts,
-      missing: result.missing,
-      events: result.events,
-      warnings: result.warnings,
-      stderrTail: result.stderrTail,
-    };
+    const { files: _files, durationMs: _duration, ...rest } = result;
+    return { ...rest, jobId, lost: false, artifacts };
   } finally {
     run.signal.removeEventListener('abort', onAbort);
   }
