@@ -59,7 +59,7 @@ export async function benchKernelOverhead(opts: { workDir: string; steps?: numbe
     ],
     ratios: [{ label: 'sgr step / raw commit', value: kM / rawM, target: '≤ 1.5', pass: kM / rawM <= 1.5 }],
     notes: [
-      'Each no-op step is exactly one journal transaction (its state, outputs, recording and 9 phase events) and one fsync. What remains above the raw commit is CPU: about 100 µs per step with synchronous=OFF (lifecycle phases, zod validation, hashing the cache key). The fsync time of this VM varies between runs (230–400 µs), which moves the ratio between about 1.3× and 1.5×.',
+      'Each no-op step is exactly one journal transaction and one fsync (its state, outputs, recording and 9 phase events). The difference to the raw commit is mostly bytes, not CPU: the CPU cost is about 100 µs per step (measured with synchronous=OFF), but the step commit appends about 6 WAL frames (24 KiB: step row, recording, phase events, page splits) where the raw one-row commit appends 1–2, and with synchronous=FULL the fsync time grows with them (5.9 frames → 318–371 µs vs 3.4 frames → 266 µs in a store-level experiment). The ratio moved between 1.3× and 1.8× across runs on this VM the same day; trimming the bytes per commit (integer run keys, a compact phase record) is the next lever.',
     ],
   };
 }
