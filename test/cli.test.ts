@@ -38,6 +38,16 @@ describe('sgr CLI', () => {
     expect(show2.stdout.match(/ hit /g)).toHaveLength(6);
   });
 
+  it('streams job output live with --logs, each line prefixed with its step', async () => {
+    const home = tempDir('sgr-cli-');
+    const file = join(home, 'talk.yaml');
+    writeFileSync(file, 'name: talk\nsteps:\n  say:\n    skill: shell\n    params: { command: "printf \'one\\ntwo\\n\'; echo oops >&2" }\n');
+    const r = await sgr(home, ['run', file, '--logs']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('  say| one\n  say| two\n');
+    expect(r.stderr).toContain('  say! oops\n');
+  });
+
   it('exits 1 when a step fails, naming the step', async () => {
     const home = tempDir('sgr-cli-');
     const file = join(home, 'fail.yaml');

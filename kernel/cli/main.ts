@@ -32,9 +32,11 @@ const act = (fn: (...args: never[]) => Promise<number>) => async (...args: unkno
 program.command('run <experiment>').description('run an experiment.yaml (prints the run id first)')
   .option('-c, --concurrency <n>', 'steps running at once', positiveInt)
   .option('--json', 'print the final state as JSON').option('-q, --quiet', 'no progress lines')
+  .option('-l, --logs', "stream every job's output live, prefixed with its step")
   .action(act((file: string, o: object) => runCommand(file, { ...g(), ...o })));
 program.command('resume <runId>').description('continue a crashed, interrupted or failed run')
   .option('--json', 'print the final state as JSON').option('-q, --quiet', 'no progress lines')
+  .option('-l, --logs', "stream every job's output live, prefixed with its step")
   .action(act((id: string, o: object) => resumeCommand(id, { ...g(), ...o })));
 program.command('replay <runId>').description('re-derive a run from its journal without running jobs')
   .option('--json', 'JSON report').action(act((id: string, o: object) => replayCommand(id, { ...g(), ...o })));

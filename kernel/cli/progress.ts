@@ -9,6 +9,8 @@ export interface ProgressOptions {
   total: number;
   stream?: NodeJS.WriteStream;
   quiet?: boolean;
+  /** Also print every job's stdout/stderr live, each line prefixed with its step. */
+  logs?: boolean;
 }
 
 /** @example const stop = showProgress(kernel.bus, { total: plan.steps.length }) */
@@ -21,6 +23,7 @@ export function showProgress(bus: KernelBus, opts: ProgressOptions): () => void 
   let failed = 0;
   let cached = 0;
   let statusShown = false;
+  const partial = new Map<string, string>();
 
   const status = (): string =>
     `[${formatDuration(Date.now() - started)}] ${done}/${opts.total} done · ${running.size} running · ${failed} failed · ${cached} cached` +
@@ -66,6 +69,15 @@ export function showProgress(bus: KernelBus, opts: ProgressOptions): () => void 
       }
     }),
     bus.on('step.warned', (e) => print(`  ! ${e.stepId}: ${oneLine(e.message, 200)}`)),
+    bus.on('step.logAppended', (e) => {
+      if (!opts.logs) return;
+      // Chunks may end mid-line: keep the tail until its newline arrives.
+      const key = `${e.stepId}\u0000${e.stream}`;
+      const text = (partial.get(key) ?? '') + e.text;
+      const lines = text.split('\n');
+      partial.set(key, lines.pop() ?? '');
+      for (const line of lines) print(`  ${e.stepId}${e.stream === 'stderr' ? '!' : '|'} ${line}`);
+    }),
   ];
   const timer = tty && !opts.quiet ? setInterval(redraw, 250) : null;
   timer?.unref();

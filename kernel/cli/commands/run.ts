@@ -10,6 +10,7 @@ export interface RunOptions extends GlobalOptions {
   concurrency?: number;
   json?: boolean;
   quiet?: boolean;
+  logs?: boolean;
 }
 
 /** Loads the file and validates it against the kernel, with file:line:col in every message. */
@@ -62,7 +63,7 @@ async function execute(kernel: Kernel, runId: string, opts: RunOptions, total: n
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  const stop = showProgress(kernel.bus, { total, quiet: opts.quiet || opts.json });
+  const stop = showProgress(kernel.bus, { total, quiet: opts.quiet || opts.json, logs: opts.logs ?? false });
   let state: RunState;
   try {
     state = await kernel.execute(runId, { signal: controller.signal });
