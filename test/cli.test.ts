@@ -1,5 +1,5 @@
 /** The `sgr` CLI as scripts use it: first-line run id, --json, exit codes, errors that point into the file. */
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sgr, tempDir } from './helpers';
@@ -46,6 +46,27 @@ describe('sgr CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('  say| one\n  say| two\n');
     expect(r.stderr).toContain('  say! oops\n');
+  });
+
+  it('cas verify names a corrupt blob and exits 4; cas gc keeps what runs reference', async () => {
+    const home = tempDir('sgr-cli-');
+    const file = join(home, 'one.yaml');
+    writeFileSync(file, 'name: one\nsteps:\n  w:\n    skill: shell\n    params: { command: "echo hello > h.txt", outputs: { h: h.txt } }\n');
+    const run = await sgr(home, ['run', file, '-q']);
+    const runId = run.stdout.split('\n')[0] as string;
+    const show = JSON.parse((await sgr(home, ['show', runId, '--json'])).stdout) as { steps: Array<{ outputs: { h: { $artifact: string } } }> };
+    const digest = show.steps[0]?.outputs.h.$artifact as string;
+    const gc = await sgr(home, ['cas', 'gc', '--grace', '0']);
+    expect(gc.stdout).toMatch(/^deleted 0 unreferenced blobs \(0 bytes\), kept 1,/);
+    expect((await sgr(home, ['cas', 'verify'])).code).toBe(0);
+
+    const hex = digest.slice('sha256:'.length);
+    const blob = join(home, 'cas', 'sha256', hex.slice(0, 2), hex.slice(2));
+    chmodSync(blob, 0o644);
+    writeFileSync(blob, 'jello\n');
+    const verify = await sgr(home, ['cas', 'verify']);
+    expect(verify.code).toBe(4);
+    expect(verify.stdout).toContain(`CORRUPT ${digest}`);
   });
 
   it('exits 1 when a step fails, naming the step', async () => {
