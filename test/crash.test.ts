@@ -48,7 +48,10 @@ describe('crash test', () => {
     const refDir = tempDir('sgr-crash-ref-');
     const refLedger = join(refDir, 'ledger');
     writeFileSync(refLedger, '');
+    const refStart = Date.now();
     const ref = await sgr(refDir, ['run', writeCrashExperiment(refDir, refLedger), '-q']);
+    // Kill moments are spread over the run itself (after start-up, which prints the id).
+    const killWindowMs = Math.max(200, Date.now() - refStart - 150);
     expect(ref.code, ref.stderr).toBe(0);
     const refRunId = ref.stdout.split('\n')[0] as string;
     const expected = await finalOutputs(refDir, refRunId);
@@ -61,13 +64,13 @@ describe('crash test', () => {
       const ledger = join(dir, 'ledger');
       writeFileSync(ledger, '');
       const file = writeCrashExperiment(dir, ledger);
-      const first = await startAndKill(dir, ['run', file, '-q'], Math.floor(rand() * 900));
+      const first = await startAndKill(dir, ['run', file, '-q'], Math.floor(rand() * killWindowMs));
       expect(first.runId, `seed ${seed}`).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
       const runId = first.runId as string;
       if (first.finished) summary.finishedBeforeKill++;
       else summary.crashes++;
       if (rand() < 0.4) {
-        const second = await startAndKill(dir, ['resume', runId, '-q'], Math.floor(rand() * 500));
+        const second = await startAndKill(dir, ['resume', runId, '-q'], Math.floor(rand() * killWindowMs * 0.6));
         if (!second.finished) summary.crashes++;
       }
       const last = await sgr(dir, ['resume', runId, '-q']);
@@ -85,7 +88,7 @@ describe('crash test', () => {
       const replay = await sgr(dir, ['replay', runId]);
       expect(replay.stdout, `seed ${seed}: ${replay.stderr}`).toMatch(/^identical/);
     });
-    console.log(`crash test: ${summary.crashes} SIGKILLs over ${SEEDS} seeds (${summary.finishedBeforeKill} runs finished before their kill)`);
+    console.log(`crash test: ${summary.crashes} SIGKILLs over ${SEEDS} seeds in a ${killWindowMs} ms killWindowMs (${summary.finishedBeforeKill} runs finished before their kill)`);
     expect(summary.crashes).toBeGreaterThanOrEqual(SEEDS * 0.6);
   }, 600_000);
 });
