@@ -81,14 +81,14 @@ describe('replay', () => {
   }
 
   /** A copy of the home whose journal is tampered with; the original stays intact. */
-  function tamperedCopy(home: string, sql: string): string {
+  function tamperedCopy(home: string, ...statements: string[]): string {
     const copy = tempDir('sgr-replay-copy-');
     const src = new Database(join(home, 'journal.db'));
     src.exec(`VACUUM INTO '${join(copy, 'journal.db')}'`);
     src.close();
     cpSync(join(home, 'cas'), join(copy, 'cas'), { recursive: true });
     const db = new Database(join(copy, 'journal.db'));
-    expect(db.prepare(sql).run().changes).toBeGreaterThan(0);
+    for (const sql of statements) expect(db.prepare(sql).run().changes).toBeGreaterThan(0);
     db.close();
     return copy;
   }
@@ -123,5 +123,16 @@ describe('replay', () => {
     const copy = tamperedCopy(home, `UPDATE recordings SET value_json = replace(value_json, '"exitCode":0', '"exitCode":1') WHERE scope = 'a#1' AND kind = 'job'`);
     const report = await open(copy).replay(runId);
     expect(report.divergence).toEqual({ stepId: 'a', field: 'state', recorded: 'COMPLETED', replayed: 'FAILED' });
+  });
+
+  it('re-executes deterministic in-process skills: a consistent forgery of result and outputs is still caught', async () => {
+    const { home, runId } = await finishedRun();
+    const copy = tamperedCopy(
+      home,
+      `UPDATE recordings SET value_json = replace(value_json, '0.9', '0.7') WHERE scope = 'c#1' AND kind = 'skill'`,
+      `UPDATE steps SET outputs_json = replace(outputs_json, '0.9', '0.7') WHERE step_id = 'c'`,
+    );
+    const report = await open(copy).replay(runId);
+    expect(report.divergence).toEqual({ stepId: 'c', field: 'skill result (re-executed)', recorded: { acc: 0.7 }, replayed: { acc: 0.9 } });
   });
 });

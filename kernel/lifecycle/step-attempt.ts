@@ -111,7 +111,7 @@ export async function runAttempt(
         } finally {
           hooks.releaseSlot?.();
         }
-      });
+      }, { reexecute: skill.deterministic === true });
     }
 
     enter('verify');

@@ -5,6 +5,7 @@
  * transaction. In replay, the same calls return the recorded values in order, and any
  * difference in what is asked is a divergence.
  */
+import { canonicalJson } from '../common/canonical';
 import type { RecordingRow } from '../store/recordings-repo';
 
 export interface Recording {
@@ -15,9 +16,17 @@ export interface Recording {
   value: unknown;
 }
 
+export interface CallOptions {
+  /**
+   * The computation is a pure function of its request (a deterministic in-process skill):
+   * replay runs it again and checks that it still gives the recorded value bit for bit.
+   */
+  reexecute?: boolean;
+}
+
 export interface Effects {
   readonly mode: 'live' | 'replay';
-  call<T>(scope: string, kind: string, request: string | null, fn: () => Promise<T>): Promise<T>;
+  call<T>(scope: string, kind: string, request: string | null, fn: () => Promise<T>, opts?: CallOptions): Promise<T>;
   /** Takes the recordings buffered for `scope` (live) — to be written with its commit. */
   drain(scope: string): Recording[];
 }
@@ -93,7 +102,7 @@ export class Replayer implements Effects {
     return out.sort((a, b) => a - b);
   }
 
-  async call<T>(scope: string, kind: string, request: string | null, _fn: () => Promise<T>): Promise<T> {
+  async call<T>(scope: string, kind: string, request: string | null, fn: () => Promise<T>, opts: CallOptions = {}): Promise<T> {
     const i = this.cursor.get(scope) ?? 0;
     const row = this.byScope.get(scope)?.[i];
     if (!row) throw new RecordingExhausted(scope);
@@ -101,7 +110,12 @@ export class Replayer implements Effects {
     const stepId = scope === 'run' ? null : scope.slice(0, scope.lastIndexOf('#'));
     if (row.kind !== kind) throw new DivergenceError(stepId, `recording ${i} kind`, row.kind, kind);
     if (row.request !== request) throw new DivergenceError(stepId, `${kind} request (cache key)`, row.request, request);
-    return this.decode(row.value_json) as T;
+    const recorded = this.decode(row.value_json) as T;
+    if (opts.reexecute) {
+      const again = await fn();
+      if (canonicalJson(again) !== canonicalJson(recorded)) throw new DivergenceError(stepId, `${kind} result (re-executed)`, recorded, again);
+    }
+    return recorded;
   }
 
   drain(): Recording[] {

@@ -40,6 +40,11 @@ export interface SkillContext {
 
 export interface InProcessSkill extends SkillManifest {
   kind: 'inproc';
+  /**
+   * Outputs depend only on params and inputs (no clock, network or randomness): replay
+   * re-executes the skill and checks its result bit for bit against the journal.
+   */
+  deterministic?: boolean;
   run(params: Record<string, unknown>, ctx: SkillContext): Promise<Record<string, unknown>>;
 }
 

@@ -5,6 +5,7 @@ import { artifactRefSchema } from './job-outputs';
 
 export const noopSkill: InProcessSkill = {
   kind: 'inproc',
+  deterministic: true,
   name: 'noop',
   version: '1.0.0',
   description: 'Does nothing and outputs nothing; a barrier or a placeholder.',
@@ -16,6 +17,7 @@ export const noopSkill: InProcessSkill = {
 
 export const constSkill: InProcessSkill = {
   kind: 'inproc',
+  deterministic: true,
   name: 'const',
   version: '1.0.0',
   description: 'Outputs the given values unchanged (constants shared by several steps).',
@@ -33,6 +35,7 @@ const concatParams = z.strictObject({
 
 export const concatSkill: InProcessSkill = {
   kind: 'inproc',
+  deterministic: true,
   name: 'concat',
   version: '1.0.0',
   description: 'Concatenates artifacts and text into one new artifact (fan-in).',
