@@ -88,7 +88,7 @@ describe('crash test', () => {
       const replay = await sgr(dir, ['replay', runId]);
       expect(replay.stdout, `seed ${seed}: ${replay.stderr}`).toMatch(/^identical/);
     });
-    console.log(`crash test: ${summary.crashes} SIGKILLs over ${SEEDS} seeds in a ${killWindowMs} ms killWindowMs (${summary.finishedBeforeKill} runs finished before their kill)`);
+    console.log(`crash test: ${summary.crashes} SIGKILLs over ${SEEDS} seeds in a ${killWindowMs} ms window (${summary.finishedBeforeKill} runs finished before their kill)`);
     expect(summary.crashes).toBeGreaterThanOrEqual(SEEDS * 0.6);
   }, 600_000);
 });

@@ -117,11 +117,13 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
 
   /** One attempt of a step; a retry goes back to the ready queue and waits for a slot again. */
   const runSlot = async (s: StepSlot): Promise<void> => {
-    const attempt = s.reenter ? s.attempt : s.attempt + 1;
+    const reentering = s.reenter;
+    const attempt = reentering ? s.attempt : s.attempt + 1;
     s.reenter = false;
     s.attempt = attempt;
     let slotHeld = false;
     const hooks = {
+      reentering,
       acquireSlot: async () => {
         await jobSlots.acquire();
         slotHeld = true;

@@ -45,6 +45,11 @@ export interface AttemptOutcome {
  * outside the slot, so they overlap with other steps' jobs.
  */
 export interface AttemptHooks {
+  /**
+   * The attempt was interrupted by a crash and is being re-entered: its job may still be
+   * running, so it must be re-attached, never replaced by a cache hit that appeared since.
+   */
+  reentering?: boolean;
   acquireSlot?(): Promise<void>;
   /** Idempotent: the executor also calls it when the attempt ends. */
   releaseSlot?(): void;
@@ -95,7 +100,7 @@ export async function runAttempt(
 
     enter('execute', { cacheKey: resolved.cacheKey });
     const cached = step.cache
-      ? await run.effects.call(scope, 'cache', resolved.cacheKey, async () => lookupCache(k, resolved.cacheKey))
+      ? await run.effects.call(scope, 'cache', resolved.cacheKey, async () => (hooks.reentering ? null : lookupCache(k, resolved.cacheKey)))
       : null;
     let outputs: Record<string, unknown>;
     if (cached) {
