@@ -1,10 +1,11 @@
 /** `python`: runs a Python script (a file next to the experiment, or inline code) as a job. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { delimiter, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { JobSkill } from '../../kernel/skills/api';
 import { jobOutputs, jobOutputsSchema, outputFilesSchema } from '../utility/job-outputs';
+import { pythonSdkDir } from './sdk-path';
 
 const params = z
   .strictObject({
@@ -25,7 +26,8 @@ function scriptPath(script: string, baseDir: string): string {
 export const pythonSkill: JobSkill = {
   kind: 'job',
   name: 'python',
-  version: '1.0.0',
+  // 1.1.0: jobs get the worker SDK (sgr_worker) on PYTHONPATH.
+  version: '1.1.0',
   description: 'Run a Python script or inline code as a job; declared output files become artifacts.',
   capabilities: ['subprocess'],
   params,
@@ -33,7 +35,12 @@ export const pythonSkill: JobSkill = {
   buildJob(raw, ctx) {
     const p = params.parse(raw);
     const head = p.script !== undefined ? [scriptPath(p.script, ctx.baseDir)] : ['-c', p.code as string];
-    return { argv: [p.python, '-u', ...head, ...p.args], env: { PYTHONUNBUFFERED: '1', ...p.env }, outputs: p.outputs };
+    // The SDK goes first so `import sgr_worker` works. The step's env replaces the inherited
+    // variable, so without a step PYTHONPATH we keep the kernel's own rather than drop it.
+    const rest = p.env.PYTHONPATH ?? process.env.PYTHONPATH;
+    const pythonPath = [pythonSdkDir(), rest].filter((x) => x !== undefined && x !== '').join(delimiter);
+    const env = { PYTHONUNBUFFERED: '1', ...p.env, PYTHONPATH: pythonPath };
+    return { argv: [p.python, '-u', ...head, ...p.args], env, outputs: p.outputs };
   },
   collect: jobOutputs,
   // The script's content is part of the cache key: editing it re-runs the step.
