@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- overhead|dag|cas ...]`: runs the benchmarks, each against its peer in
+ * `npm run bench [-- overhead|dag|cas|hpo ...]`: runs the benchmarks, each against its peer in
  * the same run, and writes BENCHMARKS.md (figures + ratios + the reproducing command).
  */
 import { cpus } from 'node:os';
@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchCasIngest } from './cas-ingest';
 import { benchDag200 } from './dag-200';
+import { benchHpoQuality } from './hpo-quality';
 import { benchKernelOverhead } from './kernel-overhead';
 import type { BenchResult } from './types';
 
@@ -29,6 +30,10 @@ if (all || wanted.includes('dag')) {
 if (all || wanted.includes('cas')) {
   log('bench: CAS ingest of 1 GiB vs cp, openssl, git');
   results.push(await benchCasIngest({ workDir, log }));
+}
+if (all || wanted.includes('hpo')) {
+  log('bench: HPO quality, TPE vs Optuna on Branin and Hartmann-6');
+  results.push(await benchHpoQuality({ workDir, log }));
 }
 
 const fmt = (s: number): string => (s < 0.001 ? `${(s * 1e6).toFixed(0)} µs` : s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`);
