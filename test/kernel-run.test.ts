@@ -170,3 +170,21 @@ describe('artifact names', () => {
     expect(log?.data).toBe('payload\ninputs/make/file/escape.txt\n');
   });
 });
+
+describe('skill exceptions', () => {
+  it('fail the step as a user error, never the whole run', async () => {
+    kernel = openKernel();
+    const missing = { $artifact: `sha256:${'0'.repeat(64)}`, size: 1, name: 'gone.txt' };
+    const { runId, state } = await runPlan(kernel, plan({
+      steps: [
+        { id: 'broken', skill: 'concat', params: { parts: [missing] } },
+        { id: 'fine', skill: 'const', params: { values: { ok: true } } },
+      ],
+    }));
+    expect(state).toBe('FAILED');
+    const rows = Object.fromEntries(kernel.steps(runId).map((s) => [s.step_id, s]));
+    expect(rows.broken?.failure_class).toBe('user_error');
+    expect(rows.broken?.error).toMatch(/^step "broken" \(skill concat\): .*sha256:0{64}/);
+    expect(rows.fine?.state).toBe('COMPLETED');
+  });
+});

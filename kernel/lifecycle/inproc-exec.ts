@@ -2,7 +2,8 @@
 import type { PlanStep } from '../common/plan';
 import type { InProcessSkill, SkillContext } from '../skills/api';
 import { recordCompletion, recordIntent } from '../store/effects-repo';
-import { checkLease } from '../store/lease';
+import { checkLease, LeaseLostError } from '../store/lease';
+import { StepFailure } from './failure';
 import type { KernelServices, RunContext } from './context';
 import type { Resolved } from './resolve';
 
@@ -44,5 +45,11 @@ export async function runInProcess(
     },
     log: (message) => k.bus.emit('step.logAppended', { runId: run.runId, stepId: step.id, attempt, stream: 'stdout', text: `${message}\n` }),
   };
-  return skill.run(params, ctx);
+  try {
+    return await skill.run(params, ctx);
+  } catch (err) {
+    // A skill's own exception fails its step, never the run; kernel errors pass through.
+    if (err instanceof StepFailure || err instanceof LeaseLostError) throw err;
+    throw new StepFailure('user_error', `step "${step.id}" (skill ${skill.name}): ${(err as Error).message ?? String(err)}`);
+  }
 }

@@ -62,7 +62,7 @@ export function resolveStep(step: PlanStep, skill: Skill, upstream: UpstreamOutp
   const inputs = hydrateField(step.inputs, 'inputs') as Record<string, unknown>;
 
   let extra: Record<string, string> = {};
-  if (skill.kind === 'job' && skill.cacheInputs) {
+  if (skill.cacheInputs) {
     try {
       extra = skill.cacheInputs(step.params, baseDir);
     } catch (err) {

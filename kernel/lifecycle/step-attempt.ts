@@ -176,9 +176,12 @@ async function executeJobSkill(
   out: AttemptOutcome,
   hooks: AttemptHooks,
 ): Promise<Record<string, unknown>> {
-  const build = skill.buildJob(params, {
-    runId: run.runId, stepId: step.id, attempt, baseDir: run.plan.baseDir, inputs: resolved.inputs,
-  });
+  let build: ReturnType<typeof skill.buildJob>;
+  try {
+    build = skill.buildJob(params, { runId: run.runId, stepId: step.id, attempt, baseDir: run.plan.baseDir, inputs: resolved.inputs });
+  } catch (err) {
+    throw new StepFailure('user_error', `step "${step.id}" (skill ${skill.name}) cannot build its job: ${(err as Error).message}`);
+  }
   const job = await run.effects.call<RecordedJob>(attemptScope(step.id, attempt), 'job', resolved.cacheKey, () =>
     executeJob(k, run, step, attempt, build, resolved, hooks),
   );

@@ -19,6 +19,11 @@ export interface SkillManifest {
   params: z.ZodType;
   /** Schema of the outputs object (checked in the verify phase). */
   outputs: z.ZodType;
+  /**
+   * Extra content that the cache key must cover beyond params, e.g. the digest of a script
+   * or data file the params only name. Errors thrown here fail the step as user errors.
+   */
+  cacheInputs?(params: Record<string, unknown>, baseDir: string): Record<string, string>;
 }
 
 export interface SkillContext {
@@ -78,11 +83,6 @@ export interface JobSkill extends SkillManifest {
   buildJob(params: Record<string, unknown>, ctx: JobBuildContext): JobBuild;
   /** Maps a successful job to the step's outputs. */
   collect(job: CollectedJob): Record<string, unknown>;
-  /**
-   * Extra content that the cache key must cover beyond params, e.g. the digest of a script
-   * file the params only name. Errors thrown here are reported as validation errors.
-   */
-  cacheInputs?(params: Record<string, unknown>, baseDir: string): Record<string, string>;
 }
 
 export type Skill = InProcessSkill | JobSkill;
