@@ -55,4 +55,17 @@ export default tseslint.config(
       ],
     },
   },
+  // Pure like kernel/common (the renderer may run samplers), but free to import within itself.
+  {
+    files: ['kernel/hpo/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'the kernel never imports electron' }],
+          patterns: [{ group: nodeBuiltins, message: 'kernel/hpo is pure TypeScript: no Node built-ins' }],
+        },
+      ],
+    },
+  },
 );
