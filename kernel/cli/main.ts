@@ -6,8 +6,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from './exit-codes';
 import { toCliError, type GlobalOptions } from './context';
 import { casGcCommand, casVerifyCommand } from './commands/cas';
+import { diffCommand } from './commands/diff';
 import { planCommand, runsCommand, showCommand } from './commands/inspect';
 import { logsCommand } from './commands/logs';
+import { manifestCommand } from './commands/manifest';
 import { replayCommand } from './commands/replay';
 import { resumeCommand, runCommand } from './commands/run';
 
@@ -51,6 +53,11 @@ program.command('logs <runId> [step]').description("a run's job logs (all steps,
   .action(act((id: string, step: string | undefined, o: object) => logsCommand(id, step, { ...g(), ...o })));
 program.command('plan <experiment>').description('validate an experiment and print its DAG without running it')
   .option('--json', 'JSON output').action(act((file: string, o: object) => planCommand(file, { ...g(), ...o })));
+program.command('manifest <runId>').description("a run's reproducibility manifest: params, data, code, environment, metrics")
+  .option('--out <file>', 'write it to a file instead of stdout')
+  .action(act((id: string, o: object) => manifestCommand(id, { ...g(), ...o })));
+program.command('diff <runA> <runB>').description('what changed between two runs: params, data, code, environment, metrics, steps')
+  .option('--json', 'JSON output').action(act((a: string, b: string, o: object) => diffCommand(a, b, { ...g(), ...o })));
 const cas = program.command('cas').description('the content-addressed artifact store');
 cas.command('verify').description('re-hash every blob; exit 4 if any is corrupt').option('--json', 'JSON output')
   .option('--quarantine', 'move corrupt blobs to cas/corrupt/').action(act((o: object) => casVerifyCommand({ ...g(), ...o })));
