@@ -1,0 +1,62 @@
+/**
+ * Which Python runs the reference trainer. The `python3` on PATH is often a pyenv or venv
+ * without PyTorch while the distribution's interpreter has it, so we probe for `torch`
+ * instead of trusting the first name that resolves.
+ */
+import { spawnSync } from 'node:child_process';
+import { delimiter } from 'node:path';
+import { pythonSdkDir } from '../python/sdk-path';
+
+export const PYTHON_CANDIDATES: readonly string[] = ['python3', '/usr/bin/python3'];
+
+const probed = new Map<string, boolean>();
+
+/** True when `python -c "import torch"` succeeds; each interpreter is probed once per process. */
+export function hasTorch(python: string): boolean {
+  let ok = probed.get(python);
+  if (ok === undefined) {
+    const r = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
+    ok = r.status === 0;
+    probed.set(python, ok);
+  }
+  return ok;
+}
+
+export class NoTorchError extends Error {
+  constructor(tried: readonly string[]) {
+    super(`no Python with PyTorch found (tried ${tried.join(', ')}): install python3-torch (Debian) or pip install torch, or set SGR_PYTHON`);
+  }
+}
+
+/**
+ * The interpreter for a trainer job: the step's `python` param, else `$SGR_PYTHON`, else
+ * the first candidate that can import torch.
+ * @example resolvePython(undefined) → '/usr/bin/python3'
+ */
+export function resolvePython(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, candidates = PYTHON_CANDIDATES): string {
+  if (explicit !== undefined && explicit !== '') return explicit;
+  const fromEnv = env.SGR_PYTHON;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  const found = candidates.find(hasTorch);
+  if (found === undefined) throw new NoTorchError(candidates);
+  return found;
+}
+
+/** The interpreter, or null when none has torch (tests use it to skip). */
+export function findTorchPython(): string | null {
+  try {
+    return resolvePython(undefined);
+  } catch (err) {
+    if (err instanceof NoTorchError) return null;
+    throw err;
+  }
+}
+
+/**
+ * Environment of a Python job: the SDK (sgr_worker, sgr_lora) first on PYTHONPATH, the
+ * kernel's own PYTHONPATH kept after it, unbuffered output so logs stream live.
+ */
+export function pythonJobEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const pythonPath = [pythonSdkDir(), process.env.PYTHONPATH].filter((x) => x !== undefined && x !== '').join(delimiter);
+  return { PYTHONUNBUFFERED: '1', ...extra, PYTHONPATH: pythonPath };
+}
