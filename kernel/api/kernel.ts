@@ -4,6 +4,7 @@
  * `$SGR_HOME`.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Cas } from '../cas';
 import type { Plan, PlanIssue, RunState } from '../common/plan';
 import { validatePlan } from '../common/validate-plan';
@@ -65,7 +66,7 @@ export class Kernel {
   services(): KernelServices {
     return {
       journal: this.journal, cas: this.cas, skills: this.skills, dispatchers: this.dispatchers, bus: this.bus,
-      workRoot: this.paths.work, now: Date.now,
+      workRoot: this.paths.work, checkpointRoot: join(this.paths.home, 'checkpoints'), now: Date.now,
     };
   }
 

@@ -43,6 +43,15 @@ export const stepIdSchema = z
   // Object keys like __proto__ vanish from records: refuse them rather than lose a step.
   .refine((id) => !['__proto__', 'constructor', 'prototype'].includes(id), 'this step id is reserved');
 
+/**
+ * When a step may start: `all_success` (the default) once every dependency COMPLETED;
+ * `all_done` once every dependency ended (COMPLETED, FAILED, UPSTREAM_FAILED), with
+ * references to a dependency that did not complete hydrating to `null` — a sweep's report
+ * still runs when one trial fails.
+ */
+export const TRIGGERS = ['all_success', 'all_done'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
 export const planStepSchema = z.strictObject({
   id: stepIdSchema,
   skill: z.string().min(1),
@@ -58,8 +67,17 @@ export const planStepSchema = z.strictObject({
   target: z.string().min(1).default('local'),
   /** Reuse a committed result with the same cache key (K6). */
   cache: z.boolean().default(true),
+  /**
+   * The default is dropped rather than filled in, so plans written before triggers existed
+   * keep their digest: the parsed step holds `trigger` only when it is `all_done`.
+   */
+  trigger: z
+    .enum(TRIGGERS)
+    .optional()
+    .transform((t): 'all_done' | undefined => (t === 'all_done' ? t : undefined)),
 });
-export type PlanStep = z.infer<typeof planStepSchema>;
+// `trigger` is optional for writers too: a step without it is an all_success step.
+export type PlanStep = Omit<z.infer<typeof planStepSchema>, 'trigger'> & { trigger?: 'all_done' };
 
 export const budgetSchema = z.strictObject({
   wallTimeSec: z.number().positive().optional(),

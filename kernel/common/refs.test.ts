@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical';
-import { findRefs, hydrate } from './refs';
+import { findRefs, hydrate, lookupOutput } from './refs';
 
 describe('references', () => {
   it('finds references at any depth with their paths', () => {
@@ -36,5 +36,27 @@ describe('canonical JSON', () => {
   });
   it('rejects values JSON cannot represent faithfully', () => {
     expect(() => canonicalJson({ x: NaN })).toThrow(/NaN/);
+  });
+});
+
+describe('lookupOutput (nested output references)', () => {
+  const outputs = { trials: [{ rank: 3 }, { rank: 1, tags: ['x'] }], 'model.bin': 'M', 'a.b': { c: null }, n: 5 };
+  it('takes a whole key first, then walks objects and arrays', () => {
+    expect(lookupOutput(outputs, 'model.bin')).toEqual({ found: true, value: 'M' });
+    expect(lookupOutput(outputs, 'trials.1.rank')).toEqual({ found: true, value: 1 });
+    expect(lookupOutput(outputs, 'trials.1.tags.0')).toEqual({ found: true, value: 'x' });
+    expect(lookupOutput(outputs, 'a.b.c')).toEqual({ found: true, value: null });
+  });
+  it('names the segment where the walk stopped', () => {
+    expect(lookupOutput(outputs, 'trials.5.rank')).toEqual({ found: false, missing: '5', under: 'trials' });
+    expect(lookupOutput(outputs, 'trials.x')).toEqual({ found: false, missing: 'x', under: 'trials' });
+    expect(lookupOutput(outputs, 'trials.0.rank.deep')).toEqual({ found: false, missing: 'deep', under: 'trials.0.rank' });
+    expect(lookupOutput(outputs, 'n.0')).toEqual({ found: false, missing: '0', under: 'n' });
+    expect(lookupOutput(outputs, 'nope')).toEqual({ found: false, missing: 'nope', under: '' });
+  });
+  it('does not walk into the prototype', () => {
+    expect(lookupOutput(outputs, 'trials.length').found).toBe(false);
+    expect(lookupOutput(outputs, 'n.constructor').found).toBe(false);
+    expect(lookupOutput(outputs, 'toString').found).toBe(false);
   });
 });

@@ -86,3 +86,43 @@ function hydrateString(s: string, lookup: (ref: StepRef) => unknown, render: (v:
     return r ? render(lookup({ stepId: r[1] as string, output: r[2] as string })) : m;
   });
 }
+
+/** The result of walking an output path: the value, or where the walk stopped. */
+export type OutputLookup = { found: true; value: unknown } | { found: false; missing: string; under: string };
+
+/**
+ * Looks up `path` in a step's outputs. A path that is a key of the outputs (output names
+ * may hold dots) is taken as is; otherwise it is walked segment by segment into objects
+ * and arrays, numeric segments indexing arrays. At each level the longest run of segments
+ * that is a key wins, so `{ 'a.b': { c: 1 } }` resolves `a.b.c`.
+ * @example lookupOutput({ trials: [{ rank: 2 }] }, 'trials.0.rank') → { found: true, value: 2 }
+ */
+export function lookupOutput(outputs: Record<string, unknown>, path: string): OutputLookup {
+  if (Object.hasOwn(outputs, path)) return { found: true, value: outputs[path] };
+  const segments = path.split('.');
+  let value: unknown = outputs;
+  let walked: string[] = [];
+  let i = 0;
+  while (i < segments.length) {
+    const step = stepInto(value, segments, i);
+    if (!step) return { found: false, missing: segments[i] as string, under: walked.join('.') };
+    value = step.value;
+    walked = [...walked, ...segments.slice(i, step.next)];
+    i = step.next;
+  }
+  return { found: true, value };
+}
+
+function stepInto(value: unknown, segments: readonly string[], from: number): { value: unknown; next: number } | null {
+  if (Array.isArray(value)) {
+    const seg = segments[from] as string;
+    if (!/^(0|[1-9][0-9]*)$/.test(seg) || Number(seg) >= value.length) return null;
+    return { value: value[Number(seg)], next: from + 1 };
+  }
+  if (value === null || typeof value !== 'object') return null;
+  for (let end = segments.length; end > from; end--) {
+    const key = segments.slice(from, end).join('.');
+    if (Object.hasOwn(value, key)) return { value: (value as Record<string, unknown>)[key], next: end };
+  }
+  return null;
+}

@@ -81,6 +81,10 @@ export function commitAttempt(
     for (const e of outcome.events) appendEvent(db, run.runId, step.id, outcome.attempt, e.kind, e.ts, e.data);
     if (outcome.ok) appendEvent(db, run.runId, step.id, outcome.attempt, 'phase.commit', now, { cacheHit: outcome.cacheHit });
     appendEvent(db, run.runId, step.id, outcome.attempt, `step.${decision.toLowerCase()}`, now, outcome.failureClass ? { failureClass: outcome.failureClass } : null);
+    if (decision === 'PENDING' && outcome.failureClass === 'preempted') {
+      // An explicit record of the requeue (attempt N preempted → attempt N+1) for views of the journal.
+      appendEvent(db, run.runId, step.id, outcome.attempt, 'step.preempted', now, { nextAttempt: outcome.attempt + 1 });
+    }
     appendEvent(db, run.runId, step.id, outcome.attempt, 'phase.checkpoint', now, null);
   });
 }

@@ -16,6 +16,11 @@ export interface KernelServices {
   bus: KernelBus;
   /** `$SGR_HOME/work`: per-step work directories live below it. */
   workRoot: string;
+  /**
+   * `$SGR_HOME/checkpoints`: `<runId>/<stepId>/` below it is the step's checkpoint
+   * directory, the same for every attempt and every resume.
+   */
+  checkpointRoot: string;
   now(): number;
 }
 

@@ -3,6 +3,7 @@
  * → wait → collect → ingest files into the CAS. The result returned here is what the
  * journal records for replay; everything after it is derived.
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactRef, PlanStep } from '../common/plan';
 import type { JobResult, JobSpec, ProtocolEvent } from '../dispatch/types';
@@ -30,6 +31,15 @@ export function workDirFor(k: KernelServices, runId: string, stepId: string, att
   return join(k.workRoot, runId, stepId, `a${attempt}`);
 }
 
+/**
+ * Where a step keeps its checkpoints: stable across attempts and resumes, so attempt N+1
+ * (after a preemption, a crash or `sgr resume`) finds attempt N's files.
+ * @example checkpointDirFor(k, 'r1', 'train') // '$SGR_HOME/checkpoints/r1/train'
+ */
+export function checkpointDirFor(k: KernelServices, runId: string, stepId: string): string {
+  return join(k.checkpointRoot, runId, stepId);
+}
+
 export async function executeJob(
   k: KernelServices,
   run: RunContext,
@@ -43,13 +53,15 @@ export async function executeJob(
   if (!dispatcher) throw new Error(`no dispatcher for target "${step.target}"`);
   const jobId = jobIdFor(run.runId, step.id, attempt);
   const cwd = workDirFor(k, run.runId, step.id, attempt);
+  const checkpointDir = checkpointDirFor(k, run.runId, step.id);
   const spec: JobSpec = {
     jobId,
     runId: run.runId,
     stepId: step.id,
     attempt,
     argv: build.argv,
-    env: { ...(build.env ?? {}), ...inputEnv(resolved.inputs) },
+    // Set last: a skill's env cannot point the job at another step's checkpoints.
+    env: { ...(build.env ?? {}), ...inputEnv(resolved.inputs), SGR_CHECKPOINT_DIR: checkpointDir },
     cwd,
     timeoutMs: step.timeoutMs,
     outputs: build.outputs ?? {},
@@ -66,6 +78,7 @@ export async function executeJob(
     appendEvent(db, run.runId, step.id, attempt, 'execute.intent', now, { jobId, target: step.target });
   });
   for (const m of resolved.materialize) await k.cas.materialize(m.digest, join(cwd, m.relPath));
+  await mkdir(checkpointDir, { recursive: true });
   await slots.acquireSlot?.();
   k.bus.emit('step.stateChanged', { runId: run.runId, stepId: step.id, state: 'RUNNING', attempt, cacheHit: false });
 

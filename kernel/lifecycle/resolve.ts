@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../common/canonical';
 import { isArtifactRef, type ArtifactRef, type PlanStep } from '../common/plan';
-import { findRefs, hydrate, type StepRef } from '../common/refs';
+import { findRefs, hydrate, lookupOutput, type OutputLookup, type StepRef } from '../common/refs';
 import type { Skill } from '../skills/api';
 import { StepFailure } from './failure';
 
@@ -29,16 +29,19 @@ export function digestOf(value: unknown): string {
 export function resolveStep(step: PlanStep, skill: Skill, upstream: UpstreamOutputs, baseDir: string): Resolved {
   const materialize = new Map<string, { digest: string; relPath: string }>();
   const refDigests: Record<string, string> = {};
+  // An all_done step runs after its dependencies ended, completed or not: a reference to
+  // one that did not complete is null (and its digest says so in the cache key).
+  const missingAsNull = step.trigger === 'all_done';
   const lookup = (field: string) => (ref: StepRef): unknown => {
     const outputs = upstream.get(ref.stepId);
-    if (!outputs) throw new StepFailure('infrastructure', `${field}: step "${ref.stepId}" has no committed outputs`);
-    if (!(ref.output in outputs)) {
-      throw new StepFailure(
-        'user_error',
-        `step "${step.id}" ${field}: step "${ref.stepId}" has no output "${ref.output}" (its outputs: ${Object.keys(outputs).join(', ') || 'none'})`,
-      );
+    let value: unknown = null;
+    if (outputs) {
+      const found = lookupOutput(outputs, ref.output);
+      if (!found.found) throw missingOutput(step.id, field, ref, outputs, found);
+      value = found.value;
+    } else if (!missingAsNull) {
+      throw new StepFailure('infrastructure', `${field}: step "${ref.stepId}" has no committed outputs`);
     }
-    const value = outputs[ref.output];
     refDigests[`${ref.stepId}.${ref.output}`] = digestOf(value);
     return value;
   };
@@ -83,6 +86,20 @@ export function resolveStep(step: PlanStep, skill: Skill, upstream: UpstreamOutp
     extra,
   });
   return { params, inputs, cacheKey, materialize: [...materialize.values()] };
+}
+
+function missingOutput(
+  stepId: string,
+  field: string,
+  ref: StepRef,
+  outputs: Record<string, unknown>,
+  miss: Extract<OutputLookup, { found: false }>,
+): StepFailure {
+  const where = miss.under === '' ? '' : ` ("${miss.missing}" is not in "${miss.under}")`;
+  return new StepFailure(
+    'user_error',
+    `step "${stepId}" ${field}: step "${ref.stepId}" has no output "${ref.output}"${where} (its outputs: ${Object.keys(outputs).join(', ') || 'none'})`,
+  );
 }
 
 /** Every artifact digest inside a value (outputs hold them at any depth). */

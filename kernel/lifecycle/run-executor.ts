@@ -1,7 +1,9 @@
 /**
  * The scheduler of one run: starts runnable steps (all dependencies committed durably)
  * up to the concurrency limit, retries failed attempts by their failure class, marks the
- * descendants of a failed step UPSTREAM_FAILED while independent branches go on, and
+ * descendants of a failed step UPSTREAM_FAILED while independent branches go on (an
+ * `all_done` step waits for its dependencies to end instead, completed or not), requeues
+ * preempted jobs at once as new attempts that resume from the step's checkpoints, and
  * picks up where a crashed process stopped (RUNNING steps re-enter their attempt, so a
  * job that is still running is re-attached rather than started again).
  */
@@ -14,11 +16,12 @@ import { setRunState } from '../store/runs-repo';
 import { getSteps, updateStep } from '../store/steps-repo';
 import { commitAttempt, commitUpstreamFailed } from './commit';
 import type { KernelServices, RunContext } from './context';
-import { backoffDelay, isRetryable } from './failure';
+import { decideRetry, type RetryCounters } from './failure';
+import { stepsToReset } from './resume-reset';
 import { Semaphore } from './semaphore';
 import { runAttempt } from './step-attempt';
 
-interface StepSlot {
+interface StepSlot extends RetryCounters {
   step: PlanStep;
   deps: string[];
   state: StepState;
@@ -28,13 +31,8 @@ interface StepSlot {
   reenter: boolean;
   outputs: Record<string, unknown> | null;
   durable: boolean;
-  /** Retries used in this process (a resume starts a fresh budget). */
-  retries: number;
-  /** Attempts lost in a row (vanished jobs; they do not use the retry budget). */
-  lost: number;
 }
 
-const MAX_LOST_IN_A_ROW = 3;
 const LOOKAHEAD = 2;
 
 /** @example const state = await executeRun(kernelServices, runContext) */
@@ -43,12 +41,11 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
   await k.journal.write((db) => {
     const now = k.now();
     if (run.lease) checkLease(db, run.lease, now);
-    for (const s of slots.values()) {
-      // A resumed run retries what failed before; attempts keep counting up.
-      if (s.state === 'FAILED' || s.state === 'UPSTREAM_FAILED' || s.state === 'ABORTED') {
-        updateStep(db, run.runId, s.step.id, { state: 'PENDING', failure_class: null, error: null, ended_at: null });
-        s.state = 'PENDING';
-      }
+    // A resumed run retries what failed before; attempts keep counting up.
+    for (const id of stepsToReset([...slots.values()].map((s) => ({ id: s.step.id, deps: s.deps, state: s.state })))) {
+      const s = slots.get(id) as StepSlot;
+      updateStep(db, run.runId, id, { state: 'PENDING', failure_class: null, error: null, ended_at: null });
+      Object.assign(s, { state: 'PENDING', outputs: null, durable: false });
     }
     setRunState(db, run.runId, 'RUNNING', now);
     appendEvent(db, run.runId, null, null, 'run.running', now, null);
@@ -78,13 +75,12 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
     waiting.set(s.step.id, w);
     if (w === 0 && runnable(s)) ready.push(s);
   }
-  const onDurable = (id: string): void => {
-    for (const c of children.get(id) ?? []) {
-      const w = (waiting.get(c) ?? 1) - 1;
-      waiting.set(c, w);
-      const child = slots.get(c) as StepSlot;
-      if (w === 0 && runnable(child)) ready.push(child);
-    }
+  /** One dependency of `c` is settled (committed; for an all_done child, ended in any way). */
+  const onDurable = (c: string): void => {
+    const w = (waiting.get(c) ?? 1) - 1;
+    waiting.set(c, w);
+    const child = slots.get(c) as StepSlot;
+    if (w === 0 && runnable(child)) ready.push(child);
   };
   const track = (p: Promise<void>): void => {
     const q = p.catch((err: unknown) => {
@@ -95,6 +91,10 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
     });
     pending.add(q);
   };
+  /** `id` ended without completing, durably: its all_done children count it as done. */
+  const onEndedFailed = (id: string): void => {
+    for (const c of children.get(id) ?? []) if ((slots.get(c) as StepSlot).step.trigger === 'all_done') onDurable(c);
+  };
   const onFailed = (id: string): void => {
     const blocked: string[] = [];
     const cause = new Map<string, string>();
@@ -103,15 +103,17 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
       const cur = todo.pop() as string;
       for (const c of children.get(cur) ?? []) {
         const child = slots.get(c) as StepSlot;
-        if (child.state !== 'PENDING') continue;
+        // An all_done child is not blocked: it runs once all its dependencies have ended.
+        if (child.state !== 'PENDING' || child.step.trigger === 'all_done') continue;
         child.state = 'UPSTREAM_FAILED';
         blocked.push(c);
         cause.set(c, cur);
         todo.push(c);
       }
     }
+    onEndedFailed(id);
     if (blocked.length === 0) return;
-    track(commitUpstreamFailed(k, run, blocked, cause));
+    track(commitUpstreamFailed(k, run, blocked, cause).then(() => blocked.forEach(onEndedFailed)));
     for (const b of blocked) k.bus.emit('step.stateChanged', { runId: run.runId, stepId: b, state: 'UPSTREAM_FAILED', attempt: 0, cacheHit: false });
   };
 
@@ -144,15 +146,14 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
       upstream.set(s.step.id, outcome.outputs ?? {});
       await commitAttempt(k, run, s.step, outcome, 'COMPLETED');
       s.durable = true;
-      onDurable(s.step.id);
+      for (const c of children.get(s.step.id) ?? []) onDurable(c);
       emitStep(k, run, s, outcome.cacheHit, null, null, outcome.startedAt);
       return;
     }
     const cls = outcome.failureClass ?? 'infrastructure';
-    const retry = !run.signal.aborted && (cls === 'lost'
-      ? ++s.lost <= MAX_LOST_IN_A_ROW
-      : isRetryable(cls, s.step.retry.on) && s.retries < s.step.retry.max);
-    if (!retry) {
+    const next = run.signal.aborted ? { action: 'fail' as const } : decideRetry(cls, s.step.retry, s);
+    if (next.action === 'fail') {
+      if ('reason' in next && next.reason) outcome.error = `${outcome.error ?? cls}; ${next.reason}`;
       s.state = run.signal.aborted ? 'ABORTED' : 'FAILED';
       await commitAttempt(k, run, s.step, outcome, s.state);
       // After an abort, the final sweep marks what is left ABORTED (resumable), not UPSTREAM_FAILED.
@@ -161,11 +162,11 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
       return;
     }
     await commitAttempt(k, run, s.step, outcome, 'PENDING');
-    k.bus.emit('step.warned', { runId: run.runId, stepId: s.step.id, message: `attempt ${attempt} failed (${cls}); retrying` });
-    if (cls !== 'lost') {
-      s.retries++;
-      await sleep(backoffDelay(s.step.retry, s.retries), run.signal);
-    }
+    const message = cls === 'preempted'
+      ? `attempt ${attempt} preempted; requeued as attempt ${attempt + 1} (resumes from its checkpoint)`
+      : `attempt ${attempt} failed (${cls}); retrying`;
+    k.bus.emit('step.warned', { runId: run.runId, stepId: s.step.id, message });
+    if (next.action === 'backoff') await sleep(next.delayMs, run.signal);
     s.state = 'PENDING';
     ready.push(s);
   };
@@ -226,6 +227,7 @@ function loadSlots(k: KernelServices, run: RunContext): Map<string, StepSlot> {
       durable: state === 'COMPLETED',
       retries: 0,
       lost: 0,
+      preempted: 0,
     });
   }
   return slots;

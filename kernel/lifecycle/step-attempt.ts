@@ -4,6 +4,7 @@
  * are in commit.ts. Every phase is recorded as an event; a failure names its phase.
  */
 import type { FailureClass, Phase, PlanStep } from '../common/plan';
+import { effectiveDeps } from '../common/validate-plan';
 import { attemptScope } from '../replay/effects';
 import type { Skill } from '../skills/api';
 import { getCached } from '../store/cache-repo';
@@ -81,7 +82,8 @@ export async function runAttempt(
     enter('resolve');
     const skill = k.skills.get(step.skill);
     if (!skill) throw new StepFailure('user_error', `unknown skill "${step.skill}"`);
-    const resolved = resolveStep(step, skill, upstream, run.plan.baseDir);
+    const visible = step.trigger === 'all_done' ? await completedDeps(run, scope, step, upstream) : upstream;
+    const resolved = resolveStep(step, skill, visible, run.plan.baseDir);
     out.cacheKey = resolved.cacheKey;
     out.params = resolved.params;
 
@@ -142,6 +144,22 @@ export async function runAttempt(
   return out;
 }
 
+/**
+ * The dependencies of an all_done step that had completed when it started. Which ones did
+ * depends on timing (and on resumes that retried a failed one later), so it is recorded:
+ * replay hydrates the same references to `null` as the live run did.
+ */
+async function completedDeps(run: RunContext, scope: string, step: PlanStep, upstream: UpstreamOutputs): Promise<UpstreamOutputs> {
+  const deps = effectiveDeps(step);
+  const seen = await run.effects.call(scope, 'upstream', null, async () => deps.filter((d) => upstream.has(d)));
+  const visible = new Map<string, Record<string, unknown>>();
+  for (const d of seen) {
+    const outputs = upstream.get(d);
+    if (outputs) visible.set(d, outputs);
+  }
+  return visible;
+}
+
 function authorize(step: PlanStep, skill: Skill, run: RunContext, now: number): void {
   const missing = skill.capabilities.filter((c) => !step.capabilities.includes(c));
   if (missing.length > 0) {
@@ -193,6 +211,9 @@ async function executeJobSkill(
   return skill.collect({ exitCode: job.exitCode, artifacts: job.artifacts, events: job.events });
 }
 
+/** The exit code of a job that saved a checkpoint and stopped on request (EX_TEMPFAIL). */
+export const EXIT_PREEMPTED = 75;
+
 /** Failure classes of a finished job (K9). */
 function classifyJob(stepId: string, job: RecordedJob): void {
   if (job.lost) throw new StepFailure('lost', `step "${stepId}": job ${job.jobId} was lost (its process vanished without an exit status)`);
@@ -200,6 +221,11 @@ function classifyJob(stepId: string, job: RecordedJob): void {
   if (job.killedBy === 'cancel') throw new StepFailure('infrastructure', `step "${stepId}": job ${job.jobId} was cancelled`);
   // Error messages land in the journal and on screens: never with a secret in them.
   const tail = redact(job.stderrTail.trim().split('\n').slice(-5).join('\n'));
+  // EX_TEMPFAIL: the job checkpointed and stopped when asked (the worker SDK does this on
+  // SIGTERM/SIGUSR1); the executor requeues it, and the next attempt resumes.
+  if (job.exitCode === EXIT_PREEMPTED) {
+    throw new StepFailure('preempted', `step "${stepId}": job ${job.jobId} was preempted (exit ${EXIT_PREEMPTED} after checkpointing)`);
+  }
   if (job.exitCode === 137 || job.signal === 'SIGKILL') {
     throw new StepFailure('oom', `step "${stepId}": job ${job.jobId} was killed (exit 137, likely out of memory)${tail ? `\n${tail}` : ''}`);
   }

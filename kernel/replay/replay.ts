@@ -79,7 +79,9 @@ export async function replayRun(real: KernelServices, runRow: RunRow): Promise<R
       unfinished.push(id);
       continue;
     }
-    const failedDep = effectiveDeps(step).find((d) => derived.get(d) !== 'COMPLETED');
+    // An all_done step ran whatever its dependencies' outcome; which of them it saw
+    // completed is in its recordings.
+    const failedDep = step.trigger === 'all_done' ? undefined : effectiveDeps(step).find((d) => derived.get(d) !== 'COMPLETED');
     if (failedDep) {
       derived.set(id, 'UPSTREAM_FAILED');
       await commitUpstreamFailed(scratch, run, [id], new Map([[id, failedDep]]));
