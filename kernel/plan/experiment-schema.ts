@@ -7,13 +7,16 @@
 import { z } from 'zod';
 import { CAPABILITIES, FAILURE_CLASSES, planSchema, retryPolicySchema, stepIdSchema, type Plan, type PlanStep, type RetryPolicy } from '../common/plan';
 import { DURATION_FORMS, formatDuration, parseDuration } from './duration';
+import { checkSweep, sweepFields } from './sweep-schema';
 
-export const FORMAT_VERSION = 1;
+/** The newest format version; 1 (fixed steps only) is still read. */
+export const FORMAT_VERSION = 2;
+export const FORMAT_VERSIONS = [1, 2] as const;
 
-/** Top-level keys of format version 2 (sweeps and protocols), refused with a pointer to it. */
-export const V2_KEYS = ['grid', 'random', 'tpe', 'seeds', 'curriculum', 'ensemble', 'select', 'sweep', 'sweeps', 'protocol'];
+/** Sweep keys people put at the top level by mistake; they belong inside `sweeps.<name>`. */
+export const SWEEP_KEYS = ['grid', 'random', 'tpe', 'seeds', 'curriculum', 'ensemble', 'select', 'objective', 'sweep', 'protocol'];
 
-const V2_HINT = 'sweeps and protocols (grid, random, tpe, seeds, curriculum, ensemble, select) arrive in format version 2; version 1 runs a fixed set of steps';
+const SWEEP_HINT = 'sweeps go under sweeps: { <name>: { grid: { rank: [8, 16] }, steps: { … } } } (format version 2)';
 
 /** Hints for a required key that is missing, by key name. */
 export const REQUIRED_HINTS: Record<string, string> = {
@@ -36,8 +39,8 @@ export function showValue(v: unknown): string {
 
 type Ctx = z.RefinementCtx;
 
-function fail(ctx: Ctx, message: string, hint?: string): void {
-  ctx.addIssue({ code: 'custom', message, params: hint === undefined ? {} : { hint } });
+function fail(ctx: Ctx, message: string, hint?: string, path?: PropertyKey[]): void {
+  ctx.addIssue({ code: 'custom', message, params: hint === undefined ? {} : { hint }, ...(path && { path }) });
 }
 
 const isMap = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -123,7 +126,7 @@ const inheritable = {
   cache: z.boolean({ error: 'expected true or false' }).optional(),
 };
 
-const step = shaped(
+export const stepSchema = shaped(
   isMap,
   'a map describing the step',
   () => 'a step looks like: prepare: { skill: shell, params: { command: echo hi } }',
@@ -144,10 +147,23 @@ const steps = z
     else if (!isMap(v)) fail(ctx, `expected a map of steps, got ${showValue(v)}`, REQUIRED_HINTS.steps);
     else if (Object.keys(v as object).length === 0) fail(ctx, 'expected at least one step, got an empty map', REQUIRED_HINTS.steps);
   })
-  .pipe(z.record(z.string(), step));
+  .pipe(z.record(z.string(), stepSchema));
 
 const version = z.unknown().superRefine((v, ctx) => {
-  if (v !== FORMAT_VERSION) fail(ctx, `expected format version 1, got ${showValue(v)}`, v === 2 ? V2_HINT : undefined);
+  if (!(FORMAT_VERSIONS as readonly unknown[]).includes(v)) fail(ctx, `expected format version 1 or 2, got ${showValue(v)}`);
+});
+
+const SWEEP_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
+const sweep = shaped(
+  isMap,
+  'a map describing the sweep',
+  () => 'a sweep looks like: rank: { grid: { rank: [8, 16] }, steps: { train: { skill: train } } }',
+  z.strictObject(sweepFields(stepSchema, steps)).superRefine((v, ctx) => checkSweep(v, ctx)),
+);
+const sweeps = shaped(isMap, 'a map of sweeps keyed by name', () => SWEEP_HINT, z.record(z.string(), sweep)).superRefine((v, ctx) => {
+  for (const name of Object.keys(v)) {
+    if (!SWEEP_NAME.test(name)) fail(ctx, `invalid sweep name ${JSON.stringify(name)}`, 'a sweep name starts with a letter or _ and holds up to 32 letters, digits or _ (it prefixes step ids)');
+  }
 });
 
 /**
@@ -170,34 +186,49 @@ export const experimentSchema = shaped(
       gpuHours: num({ min: 0 }).optional(),
     })).optional(),
     defaults: shaped(isMap, 'a map of step defaults', () => 'e.g. defaults: { timeout: 10m }', z.strictObject(inheritable)).optional(),
-    steps,
+    steps: steps.optional(),
+    sweeps: sweeps.optional(),
+  }).superRefine((x, ctx) => {
+    if (x.sweeps !== undefined && x.version !== 2) fail(ctx, 'sweeps need format version 2', 'add "version: 2" at the top of the file', ['sweeps']);
+  }).refine((x) => x.steps !== undefined || x.sweeps !== undefined, {
+    // Runs even when other keys have problems, so a missing name and missing steps show together.
+    when: (payload) => isMap(payload.value),
+    path: ['steps'],
+    message: 'missing required key "steps"',
   }),
 );
 export type ExperimentInput = z.output<typeof experimentSchema>;
-export type StepInput = ExperimentInput['steps'][string];
+export type StepInput = NonNullable<ExperimentInput['steps']>[string];
+export type SweepInput = NonNullable<ExperimentInput['sweeps']>[string];
 export type RetryInput = NonNullable<StepInput['retry']>;
+export type Defaults = NonNullable<ExperimentInput['defaults']>;
 
 /**
- * Maps a validated file onto the Plan IR: defaults merged field by field, durations in ms.
+ * Maps one step as written onto the Plan IR: defaults merged field by field, durations in ms.
+ * @example toPlanStep('a', { skill: 'noop' }, { timeout: 600000 }).timeoutMs // 600000
+ */
+export function toPlanStep(id: string, s: Partial<StepInput> & { skill: string }, d: Defaults = {}): PlanStep {
+  return {
+    id,
+    skill: s.skill,
+    params: s.params ?? {},
+    inputs: s.inputs ?? {},
+    deps: [...(s.deps ?? [])],
+    capabilities: s.capabilities ?? d.capabilities ?? ['subprocess'],
+    // Field by field: a step's own retry replaces only the keys it sets.
+    retry: retryPolicy({ ...d.retry, ...defined(s.retry ?? {}) }),
+    timeoutMs: s.timeout ?? d.timeout ?? 0,
+    target: s.target ?? d.target ?? 'local',
+    cache: s.cache ?? d.cache ?? true,
+  };
+}
+
+/**
+ * Builds the Plan from a validated file's fixed steps plus already expanded sweep steps.
  * @example toPlan(experimentSchema.parse(raw), '/abs/dir').steps[0].timeoutMs // 600000
  */
-export function toPlan(x: ExperimentInput, baseDir: string): Plan {
-  const d = x.defaults ?? {};
-  const steps = Object.entries(x.steps).map(
-    ([id, s]): PlanStep => ({
-      id,
-      skill: s.skill,
-      params: s.params ?? {},
-      inputs: s.inputs ?? {},
-      deps: s.deps ?? [],
-      capabilities: s.capabilities ?? d.capabilities ?? ['subprocess'],
-      // Field by field: a step's own retry replaces only the keys it sets.
-      retry: retryPolicy({ ...d.retry, ...defined(s.retry ?? {}) }),
-      timeoutMs: s.timeout ?? d.timeout ?? 0,
-      target: s.target ?? d.target ?? 'local',
-      cache: s.cache ?? d.cache ?? true,
-    }),
-  );
+export function toPlan(x: ExperimentInput, baseDir: string, expanded: readonly PlanStep[] = []): Plan {
+  const steps = [...Object.entries(x.steps ?? {}).map(([id, s]) => toPlanStep(id, s, x.defaults)), ...expanded];
   // The schema mirrors plan.ts's bounds, so this only fails if the two drift apart.
   return planSchema.parse({ name: x.name, concurrency: x.concurrency ?? 4, budget: x.budget ?? {}, steps, baseDir });
 }
@@ -236,6 +267,7 @@ const ALIASES: Record<string, string> = {
   dependencies: 'deps', depends_on: 'deps', dependsOn: 'deps', needs: 'deps', after: 'deps',
   parameters: 'params', args: 'params', input: 'inputs', retries: 'retry', caps: 'capabilities',
   timeoutMs: 'timeout', backoffMs: 'backoff', maxBackoffMs: 'maxBackoff', parallelism: 'concurrency',
+  sweep: 'sweeps', trials: 'steps', template: 'steps', members: 'ensemble', stages: 'curriculum',
 };
 
 /**
@@ -243,7 +275,7 @@ const ALIASES: Record<string, string> = {
  * @example unknownKeyHint(['steps', 'a'], 'timout') // 'did you mean "timeout"?'
  */
 export function unknownKeyHint(path: readonly PropertyKey[], key: string): string {
-  if (path.length === 0 && V2_KEYS.includes(key)) return V2_HINT;
+  if (path.length === 0 && SWEEP_KEYS.includes(key)) return SWEEP_HINT;
   const allowed = allowedKeys(path);
   const guess = suggest(key, allowed);
   return guess ? `did you mean "${guess}"?` : `allowed keys here: ${allowed.join(', ')}`;

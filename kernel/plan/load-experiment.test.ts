@@ -174,7 +174,7 @@ steps:
     expect(
       problemsOf('name: x\ngrid: { lr: [1, 2] }\nsteps:\n  a:\n    skill: noop\n    dependencies: [b]\n    timout: 5s\n    colour: red\n'),
     ).toEqual([
-      '2:1 grid: unknown key "grid" | sweeps and protocols (grid, random, tpe, seeds, curriculum, ensemble, select) arrive in format version 2; version 1 runs a fixed set of steps',
+      '2:1 grid: unknown key "grid" | sweeps go under sweeps: { <name>: { grid: { rank: [8, 16] }, steps: { … } } } (format version 2)',
       '6:5 steps.a.dependencies: unknown key "dependencies" | did you mean "deps"?',
       '7:5 steps.a.timout: unknown key "timout" | did you mean "timeout"?',
       '8:5 steps.a.colour: unknown key "colour" | allowed keys here: skill, description, params, inputs, deps, capabilities, retry, timeout, target, cache',
@@ -227,9 +227,10 @@ steps:
     ]);
   });
 
-  it('accepts only format version 1', () => {
-    expect(problemsOf('version: 2\nname: x\nsteps: { a: { skill: noop } }\n')).toEqual([
-      '1:10 version: expected format version 1, got 2 | sweeps and protocols (grid, random, tpe, seeds, curriculum, ensemble, select) arrive in format version 2; version 1 runs a fixed set of steps',
+  it('accepts format versions 1 and 2 only, and sweeps only in version 2', () => {
+    expect(problemsOf('version: 3\nname: x\nsteps: { a: { skill: noop } }\n')).toEqual(['1:10 version: expected format version 1 or 2, got 3']);
+    expect(problemsOf('version: 1\nname: x\nsweeps: { s: { grid: { a: [1] }, steps: { a: { skill: noop } } } }\n')).toEqual([
+      '3:9 sweeps: sweeps need format version 2 | add "version: 2" at the top of the file',
     ]);
   });
 

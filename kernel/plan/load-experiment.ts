@@ -9,7 +9,9 @@ import { dirname, resolve } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import type { Plan } from '../common/plan';
-import { experimentSchema, REQUIRED_HINTS, showValue, stepIdProblem, toPlan, unknownKeyHint, type ExperimentInput } from './experiment-schema';
+import { experimentSchema, REQUIRED_HINTS, showValue, stepIdProblem, toPlan, toPlanStep, unknownKeyHint, type ExperimentInput, type StepInput } from './experiment-schema';
+import { expandSweeps, type Expansion, type TrialInfo } from './expand';
+import type { ExpandProblem } from './template';
 
 /** A place in the experiment file; line and col are 1-based. */
 export interface SourcePos {
@@ -46,8 +48,10 @@ export interface LoadedExperiment {
   text: string;
   /** The experiment's own description, when it has one. */
   description?: string;
-  /** Step id → description, for steps that have one. */
+  /** Step id → description, for steps that have one (sweep copies share their template's). */
   descriptions: Record<string, string>;
+  /** The trials sweeps expanded into (empty without sweeps). */
+  trials: TrialInfo[];
   /**
    * Position of a step field for semantic errors found later. field is dotted relative to the
    * step: 'skill', 'params.command', 'inputs.data', 'deps.0', 'retry.max'; with stepId null it is
@@ -113,18 +117,61 @@ export function parseExperiment(text: string, file: string): LoadedExperiment {
       problems.push(...src.stepIdProblems());
     }
   }
+  let expansion: Expansion = { steps: [], origins: {}, trials: [] };
+  if (data) {
+    const found: ExpandProblem[] = [];
+    const defaults = data.defaults;
+    expansion = expandSweeps(data.sweeps ?? {}, { toStep: (id, raw) => toPlanStep(id, raw as StepInput, defaults) }, found);
+    found.push(...collisions(data, expansion));
+    problems.push(...dedupe(found).map((p) => src.at(p.path, p.message, p.hint)));
+  }
   if (problems.length > 0 || !data) throw new ExperimentError(problems.sort((a, b) => a.line - b.line || a.col - b.col));
   const abs = resolve(file);
-  const descriptions: Record<string, string> = {};
-  for (const [id, step] of Object.entries(data.steps)) if (step.description !== undefined) descriptions[id] = step.description;
   return {
-    plan: toPlan(data, dirname(abs)),
+    plan: toPlan(data, dirname(abs), expansion.steps),
     file: abs,
     text,
     ...(data.description !== undefined && { description: data.description }),
-    descriptions,
-    locate: (stepId, field) => src.locate(stepId, field),
+    descriptions: descriptionsOf(data, expansion),
+    trials: expansion.trials,
+    locate: (stepId, field) => src.locate(stepId, field, stepId === null ? undefined : expansion.origins[stepId]),
   };
+}
+
+function descriptionsOf(data: ExperimentInput, expansion: Expansion): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [id, step] of Object.entries(data.steps ?? {})) if (step.description !== undefined) out[id] = step.description;
+  for (const [id, origin] of Object.entries(expansion.origins)) {
+    const [, sweep, kind, templateId] = origin as string[];
+    const d = kind === 'steps' ? data.sweeps?.[sweep!]?.steps?.[templateId!]?.description : undefined;
+    if (d !== undefined) out[id] = d;
+  }
+  return out;
+}
+
+/** Expanded ids that clash with fixed steps, other copies, or the 128-character limit. */
+function collisions(data: ExperimentInput, expansion: Expansion): ExpandProblem[] {
+  const seen = new Map<string, (string | number)[]>(Object.keys(data.steps ?? {}).map((id) => [id, ['steps', id]]));
+  const out: ExpandProblem[] = [];
+  for (const step of expansion.steps) {
+    const origin = expansion.origins[step.id]!;
+    const other = seen.get(step.id);
+    if (other) out.push({ path: origin, message: `the sweep creates step "${step.id}", which already exists (${other.join('.')})`, hint: 'rename the sweep or the step' });
+    else if (step.id.length > 128) out.push({ path: origin, message: `the sweep creates step id "${step.id.slice(0, 40)}…" longer than 128 characters`, hint: 'use shorter sweep, stage or step names' });
+    seen.set(step.id, origin);
+  }
+  return out;
+}
+
+/** A template problem repeats once per trial; report it once. */
+function dedupe(problems: ExpandProblem[]): ExpandProblem[] {
+  const keys = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.path.join('.')}\0${p.message}`;
+    if (keys.has(k)) return false;
+    keys.add(k);
+    return true;
+  });
 }
 
 type Seg = string | number;
@@ -151,12 +198,17 @@ class SourceMap {
     this.start = { file, line: 1, col: 1 };
   }
 
-  locate(stepId: string | null, field: string): SourcePos {
-    const base = stepId === null ? [] : ['steps', stepId];
+  /** A problem at a data path (for expansion problems). */
+  at(path: readonly Seg[], message: string, hint?: string): ExperimentProblem {
+    return this.problem([...path], false, message, hint);
+  }
+
+  locate(stepId: string | null, field: string, origin?: readonly Seg[]): SourcePos {
+    const base = stepId === null ? [] : origin ? [...origin] : ['steps', stepId];
     const hops = this.walk([...base, ...(field === '' ? [] : field.split('.'))]);
     if (hops.length > base.length) return this.valuePos(hops[hops.length - 1]!);
     // Nothing inside the step was found: its key, or the file start when the step is absent too.
-    return base.length > 0 && hops.length === base.length ? this.keyPos(hops[1]!) : this.start;
+    return base.length > 0 && hops.length === base.length ? this.keyPos(hops[base.length - 1]!) : this.start;
   }
 
   yamlProblem(code: string, offset: number, message: string, text: string): ExperimentProblem {
@@ -188,12 +240,17 @@ class SourceMap {
 
   /** Step ids are map keys, so their problems point at the key, not the step body. */
   stepIdProblems(): ExperimentProblem[] {
-    const steps = this.deref(this.walk(['steps'])[0]?.value);
-    if (!isMap(steps)) return [];
-    return steps.items.flatMap((pair) => {
-      const id = keyText(pair.key);
-      const why = stepIdProblem(id);
-      return why ? [this.problem(['steps', id], true, `invalid step id ${JSON.stringify(id)}`, why)] : [];
+    const sweeps = this.deref(this.walk(['sweeps'])[0]?.value);
+    const templates = isMap(sweeps) ? sweeps.items.map((pair) => ['sweeps', keyText(pair.key), 'steps']) : [];
+    return [['steps'], ...templates].flatMap((at) => {
+      const hops = this.walk(at);
+      const steps = hops.length === at.length ? this.deref(hops[hops.length - 1]!.value) : undefined;
+      if (!isMap(steps)) return [];
+      return steps.items.flatMap((pair) => {
+        const id = keyText(pair.key);
+        const why = stepIdProblem(id);
+        return why ? [this.problem([...at, id], true, `invalid step id ${JSON.stringify(id)}`, why)] : [];
+      });
     });
   }
 
