@@ -7,6 +7,7 @@ import { CliError, EXIT } from './exit-codes';
 import { toCliError, type GlobalOptions } from './context';
 import { casGcCommand, casVerifyCommand } from './commands/cas';
 import { diffCommand } from './commands/diff';
+import { schemaCommand } from './commands/schema';
 import { planCommand, runsCommand, showCommand } from './commands/inspect';
 import { logsCommand } from './commands/logs';
 import { manifestCommand } from './commands/manifest';
@@ -53,6 +54,8 @@ program.command('logs <runId> [step]').description("a run's job logs (all steps,
   .action(act((id: string, step: string | undefined, o: object) => logsCommand(id, step, { ...g(), ...o })));
 program.command('plan <experiment>').description('validate an experiment and print its DAG without running it')
   .option('--json', 'JSON output').action(act((file: string, o: object) => planCommand(file, { ...g(), ...o })));
+program.command('schema').description('print the JSON Schema of experiment.yaml (for editors)')
+  .action(act(async () => schemaCommand()));
 program.command('manifest <runId>').description("a run's reproducibility manifest: params, data, code, environment, metrics")
   .option('--out <file>', 'write it to a file instead of stdout')
   .action(act((id: string, o: object) => manifestCommand(id, { ...g(), ...o })));

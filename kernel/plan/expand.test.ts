@@ -69,7 +69,7 @@ describe('expansion: grid × seeds with select', () => {
     expect(entries).toHaveLength(6);
     expect(entries[3]).toEqual({ config: 'c1', params: { lr: 0.01, rank: 16, seed: 2 }, seed: 2, value: '${steps.rank-c1-s2-eval.outputs.exact_match}', step: 'rank-c1-s2-eval' });
     const report = steps.get('rank-report')!;
-    expect(report.inputs.selection).toMatchObject({ winner: '${steps.rank-select.outputs.winner}' });
+    expect(report.inputs.selection).toBe('${steps.rank-select.outputs.selection}');
   });
 
   it('maps a problem in a copy back to the template in the file', () => {

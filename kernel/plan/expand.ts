@@ -184,7 +184,7 @@ function addSelect(ctx: ExpandContext, name: string, sweep: SweepInput, trials: 
   const selectParams = { metric: objective.metric, direction: objective.direction, tieTolerance: opts.tieTolerance };
   push(out, { ...ctx.toStep(select, { skill: 'select', params: selectParams, inputs: { trials: entries } }), trigger: 'all_done' }, ['sweeps', name, 'select']);
   if (!opts.report) return;
-  const selection = Object.fromEntries(['winner', 'ranking', 'ties', 'failed'].map((o) => [o, ref(select, o)]));
+  const selection = ref(select, 'selection');
   const title = opts.title ?? `${name}: ${objective.metric} (${objective.direction})`;
   push(out, ctx.toStep(`${name}-report`, { skill: 'report', params: { title }, inputs: { selection, trials: entries } }), ['sweeps', name, 'select']);
 }

@@ -26,3 +26,12 @@ describe('docs/experiment-format.md', () => {
     expect(`${message}\n`).toBe(blocks[i]!.body);
   });
 });
+
+describe('docs/experiment-format.md, version 2', () => {
+  it('has a grid example that loads and expands into 12 trials plus select and report', () => {
+    const v2 = blocks.find((b) => b.lang === 'yaml' && b.body.startsWith('version: 2'))!;
+    const loaded = parseExperiment(v2.body, 'experiment.yaml');
+    expect(loaded.trials).toHaveLength(12);
+    expect(loaded.plan.steps.map((s) => s.id)).toContain('rank-report');
+  });
+});

@@ -67,8 +67,11 @@ function num(o: { int?: boolean; min: number; max?: number; exclusiveMin?: boole
 const text = () => z.string({ error: 'expected a string' });
 const nonEmpty = () => z.string({ error: 'expected a non-empty string' }).min(1, { error: 'expected a non-empty string' });
 
+/** Duration schemas, which JSON Schema generation describes as "30s" strings or seconds. */
+export const DURATION_SCHEMAS = new WeakSet<z.ZodType>();
+
 function duration(maxMs?: number) {
-  return z.unknown().transform((v, ctx) => {
+  const s = z.unknown().transform((v, ctx) => {
     const r = parseDuration(v);
     if ('error' in r) {
       fail(ctx, r.error, DURATION_FORMS);
@@ -80,6 +83,8 @@ function duration(maxMs?: number) {
     }
     return r.ms;
   });
+  DURATION_SCHEMAS.add(s);
+  return s;
 }
 
 const ID_RULE = stepIdSchema.safeParse('').error?.issues[0]?.message ?? 'invalid step id';

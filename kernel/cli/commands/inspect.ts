@@ -71,14 +71,21 @@ export async function showCommand(id: string, opts: GlobalOptions & { json?: boo
 
 export async function planCommand(file: string, opts: GlobalOptions & { json?: boolean }): Promise<number> {
   return withKernel(opts, async (kernel) => {
-    const { plan } = loadAndValidate(kernel, file);
-    const steps = plan.steps.map((s) => ({ id: s.id, skill: s.skill, deps: effectiveDeps(s), target: s.target, params: s.params }));
+    const { plan, trials } = loadAndValidate(kernel, file);
+    const steps = plan.steps.map((s) => ({ id: s.id, skill: s.skill, deps: effectiveDeps(s), target: s.target, params: s.params, ...(s.trigger && { trigger: s.trigger }) }));
     if (opts.json) {
-      printJson({ name: plan.name, concurrency: plan.concurrency, steps });
+      printJson({ name: plan.name, concurrency: plan.concurrency, steps, trials });
       return EXIT.OK;
     }
     process.stdout.write(`${plan.name}: ${steps.length} steps, concurrency ${plan.concurrency}\n`);
-    process.stdout.write(`${table(['STEP', 'SKILL', 'TARGET', 'DEPENDS ON'], steps.map((s) => [s.id, s.skill, s.target, s.deps.join(', ') || '-']))}\n`);
+    const rows = steps.map((s) => [s.id, s.skill, oneLine(s.deps.join(', ') || '-', 50), oneLine(JSON.stringify(s.params), 70)]);
+    process.stdout.write(`${table(['STEP', 'SKILL', 'DEPENDS ON', 'PARAMS'], rows)}\n`);
+    for (const sweep of [...new Set(trials.map((t) => t.sweep))]) {
+      const mine = trials.filter((t) => t.sweep === sweep);
+      const configs = new Set(mine.map((t) => t.config)).size;
+      process.stdout.write(`\nsweep ${sweep}: ${mine.length} trials (${configs} configuration${configs === 1 ? '' : 's'})\n`);
+      process.stdout.write(`${table(['CONFIG', 'SEED', 'PARAMS'], mine.map((t) => [t.config, t.seed === null ? '-' : String(t.seed), oneLine(JSON.stringify(t.params), 90)]))}\n`);
+    }
     return EXIT.OK;
   });
 }

@@ -25,12 +25,18 @@ export function loadAndValidate(kernel: Kernel, file: string, concurrency?: numb
   if (concurrency !== undefined) loaded.plan.concurrency = concurrency;
   const issues = kernel.validate(loaded.plan);
   if (issues.length > 0) {
-    const lines = issues.map((i) => {
+    // A problem in a sweep's template shows in every copy: report it once, with the count.
+    const byPlace = new Map<string, { line: string; copies: number }>();
+    for (const i of issues) {
       const pos = loaded.locate(i.stepId, i.field);
       const path = i.stepId ? `steps.${i.stepId}.${i.field}` : i.field;
-      return `${pos.file}:${pos.line}:${pos.col}: ${path}: ${i.message}`;
-    });
-    throw new CliError(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`, EXIT.USAGE);
+      const key = `${pos.line}:${pos.col}:${i.field}`;
+      const seen = byPlace.get(key);
+      if (seen) seen.copies++;
+      else byPlace.set(key, { line: `${pos.file}:${pos.line}:${pos.col}: ${path}: ${i.message}`, copies: 1 });
+    }
+    const lines = [...byPlace.values()].map((p) => (p.copies > 1 ? `${p.line} (and ${p.copies - 1} more sweep copies)` : p.line));
+    throw new CliError(`${file}: ${lines.length} problem${lines.length === 1 ? '' : 's'}\n${lines.join('\n')}`, EXIT.USAGE);
   }
   return loaded;
 }
