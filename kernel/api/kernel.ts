@@ -14,6 +14,7 @@ import { KernelBus } from '../lifecycle/bus';
 import type { KernelServices } from '../lifecycle/context';
 import { digestOf } from '../lifecycle/resolve';
 import { executeRun } from '../lifecycle/run-executor';
+import { freezeAtStart } from '../manifest/freeze';
 import { Recorder } from '../replay/effects';
 import { replayRun, type ReplayReport } from '../replay/replay';
 import type { Skill } from '../skills/api';
@@ -106,12 +107,16 @@ export class Kernel {
     const timer = setInterval(() => {
       this.journal.write((db) => renewLease(db, lease, Date.now())).catch(() => undefined);
     }, LEASE_RENEW_MS);
+    const plan = JSON.parse(run.plan_json) as Plan;
+    // Code and environment as they are now, probed beside the run (never fails it).
+    const frozen = freezeAtStart(this.paths.home, run, plan);
     try {
       return await executeRun(this.services(), {
-        runId, plan: JSON.parse(run.plan_json) as Plan, lease, effects: new Recorder(),
+        runId, plan, lease, effects: new Recorder(), settle: frozen,
         startedAt: run.started_at ?? Date.now(), signal: opts.signal ?? new AbortController().signal,
       });
     } finally {
+      await frozen;
       clearInterval(timer);
       try {
         this.journal.writeNow((db) => releaseLease(db, lease));

@@ -32,4 +32,9 @@ export interface RunContext {
   effects: Effects;
   startedAt: number;
   signal: AbortSignal;
+  /**
+   * Work started beside the run that must be done before the run is recorded as ended
+   * (the manifest's code and environment snapshot). Must not reject.
+   */
+  settle?: Promise<unknown>;
 }

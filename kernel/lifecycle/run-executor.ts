@@ -187,6 +187,7 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
   }
   await Promise.all(pending);
   if (fatal) throw fatal;
+  await run.settle;
 
   const states = [...slots.values()].map((s) => s.state);
   const final: RunState = run.signal.aborted

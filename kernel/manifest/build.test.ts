@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../common/manifest';
@@ -44,5 +45,35 @@ describe('buildManifest', () => {
     expect(existsSync(join(home, 'manifests', `${runId}.json`))).toBe(true);
     writeFileSync(join(dir, 'count.py'), 'print(0)\n');
     expect(buildManifest(kernel, runId).code).toEqual(m.code);
+  });
+});
+
+describe('manifest snapshot at run start', () => {
+  it('is frozen right after a run, with the code as it was when the run started', async () => {
+    const home = tempDir('sgr-manifest-');
+    const dir = tempDir('sgr-manifest-exp-');
+    const script = join(dir, 'train.py');
+    writeFileSync(script, 'print("v1")\n');
+    const original = `sha256:${createHash('sha256').update('print("v1")\n').digest('hex')}`;
+    kernel = openKernel(home);
+    const before = Date.now();
+    const { runId, state } = await runPlan(kernel, plan({
+      baseDir: dir,
+      steps: [
+        { id: 'train', skill: 'python', params: { script: 'train.py' } },
+        // A later step edits the script: the snapshot must still hold the version the run started with.
+        { id: 'edit', skill: 'shell', deps: ['train'], params: { command: `echo 'print("v2")' > ${script}` } },
+      ],
+    }));
+    expect(state).toBe('COMPLETED');
+    const file = join(home, 'manifests', `${runId}.json`);
+    expect(existsSync(file)).toBe(true);
+    const frozen = JSON.parse(readFileSync(file, 'utf8')) as { capturedAt: number; code: { files: Record<string, string> }; environment: { node: string } };
+    expect(frozen.code.files['train.py']).toBe(original);
+    expect(frozen.environment.node).toBe(process.version);
+    const run = kernel.requireRun(runId);
+    expect(frozen.capturedAt).toBeGreaterThanOrEqual(before);
+    expect(frozen.capturedAt).toBeLessThanOrEqual(run.ended_at ?? 0);
+    expect(buildManifest(kernel, runId).code.files['train.py']).toBe(original);
   });
 });

@@ -1,13 +1,12 @@
 /**
  * Builds a run's reproducibility manifest (R1) from the journal, the CAS and the machine.
- * Code and environment describe the moment of capture, so once a run has ended they are
- * frozen in `$SGR_HOME/manifests/<runId>.json` and every later manifest repeats them.
+ * Code and environment are frozen in `$SGR_HOME/manifests/<runId>.json` when the run starts
+ * executing (freeze.ts); every manifest repeats them. A run from before that gets them
+ * captured (and frozen) by its first manifest after it ended.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pkg from '../../package.json';
 import type { Kernel } from '../api/kernel';
-import { MANIFEST_VERSION, manifestCodeSchema, manifestEnvironmentSchema, type Manifest, type ManifestStep } from '../common/manifest';
+import { MANIFEST_VERSION, type Manifest, type ManifestStep } from '../common/manifest';
 import { isArtifactRef, type Plan } from '../common/plan';
 import { findRefs } from '../common/refs';
 import { getCached } from '../store/cache-repo';
@@ -16,6 +15,7 @@ import { listMetrics } from '../store/metrics-repo';
 import type { RunRow } from '../store/runs-repo';
 import { collectCode } from './code';
 import { collectEnvironment } from './environment';
+import { readSnapshot, writeSnapshot, type Snapshot } from './freeze';
 
 const ENDED = new Set(['COMPLETED', 'FAILED', 'ABORTED']);
 
@@ -105,37 +105,15 @@ function lastMetrics(kernel: Kernel, runId: string): Manifest['metrics'] {
   return out;
 }
 
-interface Snapshot {
-  capturedAt: number;
-  code: Manifest['code'];
-  environment: Manifest['environment'];
-}
-
 function snapshot(kernel: Kernel, run: RunRow, plan: Plan): Snapshot {
-  const dir = join(kernel.paths.home, 'manifests');
-  const file = join(dir, `${run.id}.json`);
-  if (ENDED.has(run.state)) {
-    try {
-      const raw = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
-      return { capturedAt: raw.capturedAt, code: manifestCodeSchema.parse(raw.code), environment: manifestEnvironmentSchema.parse(raw.environment) };
-    } catch {
-      // Missing or unreadable: capture now.
-    }
-  }
+  // Frozen when the run started executing (or, for runs from before that, when it ended).
+  const frozen = readSnapshot(kernel.paths.home, run.id);
+  if (frozen) return frozen;
   const snap: Snapshot = {
     capturedAt: Date.now(),
     code: collectCode(plan, run.experiment_file, run.experiment_digest),
     environment: collectEnvironment(),
   };
-  if (ENDED.has(run.state)) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(snap));
-      renameSync(tmp, file);
-    } catch {
-      // A read-only home still gets a manifest, just not a frozen one.
-    }
-  }
+  if (ENDED.has(run.state)) writeSnapshot(kernel.paths.home, run.id, snap);
   return snap;
 }

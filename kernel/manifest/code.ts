@@ -3,20 +3,48 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { ManifestCode } from '../common/manifest';
 import type { Plan } from '../common/plan';
-import { probe, sha256 } from './probe';
+import { probe, probeAsync, sha256 } from './probe';
+
+const GIT_SLOW_MS = 10_000;
+const gitProbes = (dir: string) => ({
+  inside: ['git', ['-C', dir, 'rev-parse', '--is-inside-work-tree'], {}],
+  commit: ['git', ['-C', dir, 'rev-parse', 'HEAD'], {}],
+  status: ['git', ['-C', dir, 'status', '--porcelain'], { timeoutMs: GIT_SLOW_MS }],
+  diff: ['git', ['-C', dir, 'diff', 'HEAD'], { timeoutMs: GIT_SLOW_MS }],
+}) as const;
+
+type RawGit = Record<keyof ReturnType<typeof gitProbes>, string | null>;
 
 export function collectCode(plan: Plan, experimentFile: string | null, experimentDigest: string | null): ManifestCode {
   // baseDir is where the loader found the experiment file; experimentFile may be cwd-relative.
   const dir = resolve(plan.baseDir);
-  return { dir, experimentFile, experimentDigest, git: gitState(dir), files: scriptDigests(plan, dir) };
+  const p = gitProbes(dir);
+  const inside = probe(...p.inside);
+  const git = inside === null ? null : parseGit({ inside, commit: probe(...p.commit), status: probe(...p.status), diff: probe(...p.diff) });
+  return { dir, experimentFile, experimentDigest, git, files: scriptDigests(plan, dir) };
 }
 
-function gitState(dir: string): ManifestCode['git'] {
-  if (probe('git', ['-C', dir, 'rev-parse', '--is-inside-work-tree'])?.trim() !== 'true') return null;
-  const commit = probe('git', ['-C', dir, 'rev-parse', 'HEAD'])?.trim() || null; // null before the first commit
-  const status = probe('git', ['-C', dir, 'status', '--porcelain'], { timeoutMs: 10_000 });
-  const diff = commit === null ? null : probe('git', ['-C', dir, 'diff', 'HEAD'], { timeoutMs: 10_000 });
-  return { commit, dirty: status === null ? true : status.trim() !== '', diffDigest: diff === null ? null : sha256(diff) };
+/**
+ * `collectCode` without blocking the event loop (git probes in parallel).
+ * @example const code = await collectCodeAsync(plan, 'exp.yaml', null); code.git?.dirty
+ */
+export async function collectCodeAsync(plan: Plan, experimentFile: string | null, experimentDigest: string | null): Promise<ManifestCode> {
+  const dir = resolve(plan.baseDir);
+  // Scripts are hashed before the first await, i.e. before any step of the run can edit them.
+  const files = scriptDigests(plan, dir);
+  const p = gitProbes(dir);
+  const [inside, commit, status, diff] = await Promise.all([probeAsync(...p.inside), probeAsync(...p.commit), probeAsync(...p.status), probeAsync(...p.diff)]);
+  return { dir, experimentFile, experimentDigest, git: parseGit({ inside, commit, status, diff }), files };
+}
+
+function parseGit(raw: RawGit): ManifestCode['git'] {
+  if (raw.inside?.trim() !== 'true') return null;
+  const commit = raw.commit?.trim() || null; // null before the first commit
+  return {
+    commit,
+    dirty: raw.status === null ? true : raw.status.trim() !== '',
+    diffDigest: commit === null || raw.diff === null ? null : sha256(raw.diff),
+  };
 }
 
 /** Scripts of `python` steps that are files (not inline code, not upstream artifacts). */

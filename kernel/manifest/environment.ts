@@ -4,47 +4,76 @@
  */
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import type { ManifestEnvironment } from '../common/manifest';
-import { probe, sha256 } from './probe';
+import { probe, probeAsync, sha256 } from './probe';
 
 const PIP_TIMEOUT_MS = 10_000;
 // Importing torch takes seconds on a cold cache; CUDA initialisation is not needed for versions.
 const TORCH_TIMEOUT_MS = 20_000;
 const TORCH_PROBE = 'import json, torch; print(json.dumps([torch.__version__, torch.version.cuda]))';
+const PROBES = {
+  python: ['python3', ['--version'], {}],
+  pip: ['python3', ['-m', 'pip', 'freeze'], { timeoutMs: PIP_TIMEOUT_MS }],
+  torch: ['python3', ['-c', TORCH_PROBE], { timeoutMs: TORCH_TIMEOUT_MS }],
+  gpus: ['nvidia-smi', ['--query-gpu=name,driver_version', '--format=csv,noheader'], {}],
+} as const;
+
+/** What the probe commands printed (null: missing, failed or timed out). */
+type RawEnvironment = Record<keyof typeof PROBES, string | null>;
 
 let cached: ManifestEnvironment | null = null;
+let pending: Promise<ManifestEnvironment> | null = null;
 
 /** Probes once per process: `sgr diff` builds two manifests on the same machine. */
 export function collectEnvironment(): ManifestEnvironment {
-  cached ??= probeEnvironment();
+  if (cached) return cached;
+  const python = probe(...PROBES.python);
+  const has = python !== null;
+  cached = parseEnvironment({
+    python,
+    pip: has ? probe(...PROBES.pip) : null,
+    torch: has ? probe(...PROBES.torch) : null,
+    gpus: probe(...PROBES.gpus),
+  });
   return cached;
 }
 
-function probeEnvironment(): ManifestEnvironment {
+/**
+ * `collectEnvironment` without blocking the event loop, the probes in parallel.
+ * @example const env = await collectEnvironmentAsync(); env.python // '3.12.3' or null
+ */
+export function collectEnvironmentAsync(): Promise<ManifestEnvironment> {
+  if (cached) return Promise.resolve(cached);
+  pending ??= (async () => {
+    const [python, pip, torch, gpus] = await Promise.all([
+      probeAsync(...PROBES.python), probeAsync(...PROBES.pip), probeAsync(...PROBES.torch), probeAsync(...PROBES.gpus),
+    ]);
+    const has = python !== null;
+    cached ??= parseEnvironment({ python, pip: has ? pip : null, torch: has ? torch : null, gpus });
+    return cached;
+  })();
+  return pending;
+}
+
+function parseEnvironment(raw: RawEnvironment): ManifestEnvironment {
   const cpuList = cpus();
-  const pyOut = probe('python3', ['--version']);
-  const python = pyOut === null ? null : pyOut.trim().replace(/^Python\s+/, '') || null;
+  const python = raw.python === null ? null : raw.python.trim().replace(/^Python\s+/, '') || null;
   let pip: ManifestEnvironment['pip'] = null;
   let torch: string | null = null;
   let cuda: string | null = null;
-  if (python !== null) {
-    const freeze = probe('python3', ['-m', 'pip', 'freeze'], { timeoutMs: PIP_TIMEOUT_MS });
-    if (freeze !== null) {
-      const lines = freeze.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-      pip = { digest: sha256(lines.join('\n')), packages: lines.length };
-    }
-    const t = probe('python3', ['-c', TORCH_PROBE], { timeoutMs: TORCH_TIMEOUT_MS });
-    if (t !== null) {
-      try {
-        const [tv, cv] = JSON.parse(t) as [unknown, unknown];
-        torch = typeof tv === 'string' ? tv : null;
-        cuda = typeof cv === 'string' ? cv : null;
-      } catch {
-        // An unexpected print from a sitecustomize hook: treat torch as unknown.
-      }
+  if (raw.pip !== null) {
+    const lines = raw.pip.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    pip = { digest: sha256(lines.join('\n')), packages: lines.length };
+  }
+  if (raw.torch !== null) {
+    try {
+      const [tv, cv] = JSON.parse(raw.torch) as [unknown, unknown];
+      torch = typeof tv === 'string' ? tv : null;
+      cuda = typeof cv === 'string' ? cv : null;
+    } catch {
+      // An unexpected print from a sitecustomize hook: treat torch as unknown.
     }
   }
-  const smi = probe('nvidia-smi', ['--query-gpu=name,driver_version', '--format=csv,noheader']);
-  const gpus = (smi ?? '')
+  const gpus = (raw.gpus ?? '')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '')
