@@ -1,8 +1,13 @@
 /**
- * Univariate Parzen estimators for TPE, as Optuna 3.x's `_ParzenEstimator` (independent
- * sampling): one truncated-normal kernel per observation plus a prior kernel, bandwidth =
- * the larger gap to a sorted neighbour, clipped to [range / min(100, 1 + n), range].
- * Categorical parameters use one smoothed categorical kernel per observation.
+ * Parzen estimators for TPE, as Optuna 3.1's `_ParzenEstimator`: a mixture with one kernel per
+ * observation plus a prior kernel. Each kernel is a product over the parameters of a truncated
+ * normal (numeric) or a smoothed categorical. Univariate TPE builds one single-parameter
+ * mixture per parameter; multivariate TPE one joint mixture whose kernels keep the parameters
+ * of an observation together.
+ *
+ * Bandwidths: univariate = the larger gap to a sorted neighbour (consider_endpoints=False);
+ * multivariate = Scott-like 0.2·n^(-1/(d+4))·range. Both clipped to [range / min(100, 1 + n), range]
+ * ("magic clip"); the prior kernel is centred with σ = range.
  */
 import type { Rng } from './space';
 
@@ -28,7 +33,7 @@ export function normalMass(a: number, b: number): number {
   return 1 - 0.5 * erfc(-a / SQRT2) - 0.5 * erfc(b / SQRT2);
 }
 
-function logSumExp(xs: number[]): number {
+function logSumExp(xs: readonly number[]): number {
   let m = -Infinity;
   for (const x of xs) if (x > m) m = x;
   if (m === -Infinity) return -Infinity;
@@ -47,12 +52,6 @@ export function defaultWeights(n: number): number[] {
   return w;
 }
 
-function mixtureWeights(obsWeights: readonly number[], priorWeight: number): number[] {
-  const w = [...obsWeights, priorWeight];
-  const total = w.reduce((a, b) => a + b, 0);
-  return w.map((x) => x / total);
-}
-
 /** Numerical kind: `log` works in log space; `step` (1 for ints) widens the range by step/2 and rounds. */
 export interface NumericKind {
   low: number;
@@ -60,111 +59,152 @@ export interface NumericKind {
   log: boolean;
   step?: number;
 }
+/** One dimension of a mixture: numeric, or categorical over `n` choice indices. */
+export type ParzenDim = { kind: 'numeric'; numeric: NumericKind } | { kind: 'categorical'; n: number };
 
-export class NumericParzen {
-  private readonly lo: number;
-  private readonly hi: number;
-  private readonly mus: number[];
-  private readonly sigmas: number[];
-  private readonly weights: number[];
+export interface ParzenOptions {
+  priorWeight?: number;
+  /** Scott-like shared bandwidth (multivariate TPE) instead of the neighbour-gap rule. */
+  multivariate?: boolean;
+  /**
+   * Optuna ≤ 3.1 scores a truncated-normal kernel as log φ(z) − log Z, without the −log σ of a true
+   * density: each kernel then counts in proportion to its bandwidth. It measurably helps on
+   * Branin and Hartmann-6 (see BENCHMARKS.md), so it is the default; false gives true densities.
+   */
+  bandwidthWeighted?: boolean;
+}
+
+interface NumericTable {
+  type: 'numeric';
+  kind: NumericKind;
+  lo: number;
+  hi: number;
+  mus: number[];
+  sigmas: number[];
   /** log of each kernel's mass inside [lo, hi], for the truncation. */
-  private readonly logZ: number[];
+  logZ: number[];
+}
+interface CategoricalTable {
+  type: 'categorical';
+  /** One row per kernel: a distribution over the choice indices. */
+  rows: number[][];
+}
+
+const tf = (k: NumericKind, x: number): number => (k.log ? Math.log(x) : x);
+
+/**
+ * A mixture over `dims.length` parameters fitted to `observations` (one row per observation, one
+ * internal value per dim: a number, or a choice index). Example:
+ * `new ParzenMixture([{ kind: 'numeric', numeric: { low: 0, high: 1, log: false } }], [[0.2], [0.3]], [1, 1]).logPdf([0.25])`.
+ */
+export class ParzenMixture {
+  private readonly weights: number[];
+  private readonly logWeights: number[];
+  private readonly tables: Array<NumericTable | CategoricalTable>;
+  private readonly bandwidthWeighted: boolean;
 
   constructor(
-    private readonly kind: NumericKind,
-    observations: readonly number[],
+    private readonly dims: readonly ParzenDim[],
+    observations: ReadonlyArray<readonly number[]>,
     obsWeights: readonly number[],
-    priorWeight = 1,
+    opts: ParzenOptions = {},
   ) {
-    const tf = (x: number): number => (kind.log ? Math.log(x) : x);
-    const half = (kind.step ?? 0) / 2;
-    this.lo = tf(kind.low - half);
-    this.hi = tf(kind.high + half);
-    const range = this.hi - this.lo;
-    const mus = [...observations.map(tf), 0.5 * (this.lo + this.hi)];
+    const priorWeight = opts.priorWeight ?? 1;
+    this.bandwidthWeighted = opts.bandwidthWeighted ?? true;
+    const n = observations.length;
+    const w = [...obsWeights.slice(0, n), priorWeight];
+    const total = w.reduce((a, b) => a + b, 0);
+    this.weights = w.map((x) => x / total);
+    this.logWeights = this.weights.map((x) => Math.log(x));
+    const sigma0 = opts.multivariate ? 0.2 * Math.max(n, 1) ** (-1 / (dims.length + 4)) : undefined;
+    this.tables = dims.map((d, j) => {
+      const col = observations.map((o) => o[j]!);
+      return d.kind === 'categorical' ? categoricalTable(d.n, col, priorWeight) : numericTable(d.numeric, col, sigma0);
+    });
+  }
+
+  /** `n` draws, each a row of internal values (numbers, or choice indices). */
+  sample(rng: Rng, n: number): number[][] {
+    const out: number[][] = [];
+    for (let k = 0; k < n; k++) {
+      const i = rng.pick(this.weights);
+      out.push(this.tables.map((t) => (t.type === 'categorical' ? rng.pick(t.rows[i]!) : sampleNumeric(t, i, rng))));
+    }
+    return out;
+  }
+
+  /** Log density of one row (for stepped kinds, the log probability of the value's cell). */
+  logPdf(row: readonly number[]): number {
+    const terms = this.logWeights.slice();
+    this.tables.forEach((t, j) => {
+      const v = row[j]!;
+      for (let i = 0; i < terms.length; i++) terms[i]! += t.type === 'categorical' ? Math.log(t.rows[i]![v]!) : this.numericLogPdf(t, i, v);
+    });
+    return logSumExp(terms);
+  }
+
+  private numericLogPdf(t: NumericTable, i: number, value: number): number {
+    const mu = t.mus[i]!;
+    const sigma = t.sigmas[i]!;
+    const step = t.kind.step;
+    if (step) {
+      const a = Math.max(t.lo, tf(t.kind, value - step / 2));
+      const b = Math.min(t.hi, tf(t.kind, value + step / 2));
+      return Math.log(Math.max(1e-300, normalMass((a - mu) / sigma, (b - mu) / sigma))) - t.logZ[i]!;
+    }
+    const z = (tf(t.kind, value) - mu) / sigma;
+    return -0.5 * z * z - LOG_SQRT_2PI - t.logZ[i]! - (this.bandwidthWeighted ? 0 : Math.log(sigma));
+  }
+}
+
+function categoricalTable(nChoices: number, col: readonly number[], priorWeight: number): CategoricalTable {
+  const nKernels = col.length + 1;
+  const rows = Array.from({ length: nKernels }, (_, k) => {
+    const row = Array.from({ length: nChoices }, () => priorWeight / nKernels);
+    if (k < col.length) row[col[k]!]! += 1;
+    const s = row.reduce((a, b) => a + b, 0);
+    return row.map((x) => x / s);
+  });
+  return { type: 'categorical', rows };
+}
+
+function numericTable(kind: NumericKind, col: readonly number[], sigma0: number | undefined): NumericTable {
+  const half = (kind.step ?? 0) / 2;
+  const lo = tf(kind, kind.low - half);
+  const hi = tf(kind, kind.high + half);
+  const range = hi - lo;
+  const mus = [...col.map((x) => tf(kind, x)), 0.5 * (lo + hi)];
+  let sigmas: number[];
+  if (sigma0 !== undefined) {
+    sigmas = mus.map(() => sigma0 * range);
+  } else {
     const order = mus.map((_, i) => i).sort((a, b) => mus[a]! - mus[b]! || a - b);
-    const ends = [this.lo, ...order.map((i) => mus[i]!), this.hi];
+    const ends = [lo, ...order.map((i) => mus[i]!), hi];
     const sorted = order.map((_, k) => Math.max(ends[k + 1]! - ends[k]!, ends[k + 2]! - ends[k + 1]!));
     if (ends.length >= 4) {
       // consider_endpoints=False: the outermost kernels take their inner gap, not the gap to the bound.
       sorted[0] = ends[2]! - ends[1]!;
       sorted[sorted.length - 1] = ends[ends.length - 2]! - ends[ends.length - 3]!;
     }
-    const sigmas: number[] = new Array<number>(mus.length);
+    sigmas = new Array<number>(mus.length);
     order.forEach((i, k) => (sigmas[i] = sorted[k]!));
-    const minSigma = range / Math.min(100, 1 + mus.length);
-    for (let i = 0; i < sigmas.length; i++) sigmas[i] = Math.min(range, Math.max(minSigma, sigmas[i]!));
-    sigmas[sigmas.length - 1] = range; // the prior kernel is always wide
-    this.mus = mus;
-    this.sigmas = sigmas;
-    this.weights = mixtureWeights(obsWeights, priorWeight);
-    this.logZ = mus.map((m, i) => Math.log(normalMass((this.lo - m) / sigmas[i]!, (this.hi - m) / sigmas[i]!)));
   }
-
-  sample(rng: Rng, n: number): number[] {
-    const out: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const i = rng.pick(this.weights);
-      const mu = this.mus[i]!;
-      const sigma = this.sigmas[i]!;
-      // Rejection is cheap: every centre lies inside the range, so acceptance is ≥ ~1/3.
-      let x = mu + sigma * rng.normal();
-      for (let tries = 0; (x < this.lo || x >= this.hi) && tries < 1000; tries++) x = mu + sigma * rng.normal();
-      out.push(this.untransform(Math.min(this.hi, Math.max(this.lo, x))));
-    }
-    return out;
-  }
-
-  private untransform(x: number): number {
-    const v = this.kind.log ? Math.exp(x) : x;
-    const step = this.kind.step;
-    if (!step) return Math.min(this.kind.high, Math.max(this.kind.low, v));
-    return Math.min(this.kind.high, Math.max(this.kind.low, this.kind.low + Math.round((v - this.kind.low) / step) * step));
-  }
-
-  /** Log density (or, for stepped kinds, log probability of the value's cell). */
-  logPdf(value: number): number {
-    const step = this.kind.step;
-    const terms = this.mus.map((mu, i) => {
-      const sigma = this.sigmas[i]!;
-      const lw = Math.log(this.weights[i]!) - this.logZ[i]!;
-      if (step) {
-        const tf = (x: number): number => (this.kind.log ? Math.log(x) : x);
-        const a = Math.max(this.lo, tf(value - step / 2));
-        const b = Math.min(this.hi, tf(value + step / 2));
-        return lw + Math.log(Math.max(1e-300, normalMass((a - mu) / sigma, (b - mu) / sigma)));
-      }
-      const x = this.kind.log ? Math.log(value) : value;
-      const z = (x - mu) / sigma;
-      return lw - 0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - (this.kind.log ? x : 0);
-    });
-    return logSumExp(terms);
-  }
+  const minSigma = range / Math.min(100, 1 + mus.length);
+  for (let i = 0; i < sigmas.length; i++) sigmas[i] = Math.min(range, Math.max(minSigma, sigmas[i]!));
+  sigmas[sigmas.length - 1] = range; // the prior kernel is always wide
+  const logZ = mus.map((m, i) => Math.log(normalMass((lo - m) / sigmas[i]!, (hi - m) / sigmas[i]!)));
+  return { type: 'numeric', kind, lo, hi, mus, sigmas, logZ };
 }
 
-export class CategoricalParzen {
-  private readonly weights: number[];
-  /** One row per kernel: a distribution over the choice indices. */
-  private readonly rows: number[][];
-
-  constructor(nChoices: number, observations: readonly number[], obsWeights: readonly number[], priorWeight = 1) {
-    const nKernels = observations.length + 1;
-    this.rows = Array.from({ length: nKernels }, (_, k) => {
-      const row = Array.from({ length: nChoices }, () => priorWeight / nKernels);
-      if (k < observations.length) row[observations[k]!]! += 1;
-      const s = row.reduce((a, b) => a + b, 0);
-      return row.map((x) => x / s);
-    });
-    this.weights = mixtureWeights(obsWeights, priorWeight);
-  }
-
-  sample(rng: Rng, n: number): number[] {
-    return Array.from({ length: n }, () => rng.pick(this.rows[rng.pick(this.weights)]!));
-  }
-
-  logPdf(index: number): number {
-    let p = 0;
-    for (let k = 0; k < this.rows.length; k++) p += this.weights[k]! * this.rows[k]![index]!;
-    return Math.log(p);
-  }
+function sampleNumeric(t: NumericTable, i: number, rng: Rng): number {
+  const mu = t.mus[i]!;
+  const sigma = t.sigmas[i]!;
+  // Rejection is cheap: every centre lies inside the range and σ ≥ range/100, so acceptance is ≥ ~1/3.
+  let x = mu + sigma * rng.normal();
+  for (let tries = 0; (x < t.lo || x >= t.hi) && tries < 1000; tries++) x = mu + sigma * rng.normal();
+  x = Math.min(t.hi, Math.max(t.lo, x));
+  const k = t.kind;
+  const v = k.log ? Math.exp(x) : x;
+  if (!k.step) return Math.min(k.high, Math.max(k.low, v));
+  return Math.min(k.high, Math.max(k.low, k.low + Math.round((v - k.low) / k.step) * k.step));
 }

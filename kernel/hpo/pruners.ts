@@ -13,9 +13,11 @@ export interface Pruner {
   complete(trialId: string): void;
 }
 
-const worse = (direction: Direction, a: number, b: number): boolean => (direction === 'minimize' ? a > b : a < b);
+/** True if `a` is strictly worse than `b` for the direction. */
+export const worse = (direction: Direction, a: number, b: number): boolean => (direction === 'minimize' ? a > b : a < b);
 
-function median(xs: number[]): number {
+/** Median with the two middle values averaged (numpy's 50th percentile). */
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -104,8 +106,13 @@ export class AshaPruner implements Pruner {
   }
 
   private promotable(value: number, competing: number[]): boolean {
-    const idx = Math.max(0, Math.floor(competing.length / this.eta) - 1);
-    const sorted = [...competing].sort((a, b) => (this.direction === 'minimize' ? a - b : b - a));
-    return !worse(this.direction, value, sorted[idx]!);
+    return !worse(this.direction, value, promotionThreshold(this.direction, this.eta, competing));
   }
+}
+
+/** The worst value still in the top ⌊n/η⌋ of a rung's n values (the best one while n < η). */
+export function promotionThreshold(direction: Direction, eta: number, competing: readonly number[]): number {
+  const idx = Math.max(0, Math.floor(competing.length / eta) - 1);
+  const sorted = [...competing].sort((a, b) => (direction === 'minimize' ? a - b : b - a));
+  return sorted[idx]!;
 }
