@@ -104,3 +104,33 @@ describe.skipIf(python === null && !inCi)('ML skills end to end (reference train
     expect(md).toContain(`sgr manifest ${runId}`);
   });
 });
+
+describe('ML skills with user commands (no PyTorch needed)', () => {
+  it('train and eval run command templates; JSON stdout lines become eval outputs', async () => {
+    kernel = openMlKernel();
+    const { runId, state } = await runPlan(kernel, plan({
+      steps: [
+        { id: 'cfg', skill: 'config', params: { overrides: { rank: 4, 'train.lr': 0.02 } } },
+        {
+          id: 'fit', skill: 'train',
+          params: {
+            mode: 'lora', config: '${steps.cfg.outputs.config}',
+            command: 'printf "%s %s" {{rank}} {{train.lr}} > {{out}} && cp {{config}} used.json && printf \'{"type":"metric","name":"train_loss","value":1.5,"step":1}\\n\' >> "$SGR_EVENTS_FILE"',
+            outputs: { used: 'used.json' },
+          },
+        },
+        {
+          id: 'score', skill: 'eval',
+          params: { config: '${steps.cfg.outputs.config}', command: 'echo scoring {{adapter}}; echo "{\\"exact_match\\": $(wc -c < {{adapter}})}"' },
+          inputs: { adapter: '${steps.fit.outputs.adapter}' },
+        },
+      ],
+    }));
+    expect(kernel.steps(runId).filter((s) => s.state !== 'COMPLETED').map((s) => `${s.step_id}: ${s.error ?? ''}`)).toEqual([]);
+    expect(state).toBe('COMPLETED');
+    const fit = outputs(kernel, runId, 'fit');
+    expect(fit).toMatchObject({ pruned: false, curve: { train_loss: [[1, 1.5]] }, used: { name: 'used.json' } });
+    expect((await kernel.cas.read((fit.adapter as { $artifact: string }).$artifact)).toString()).toBe('4 0.02');
+    expect(outputs(kernel, runId, 'score')).toMatchObject({ exact_match: 6, loss: null, n: null });
+  });
+});
