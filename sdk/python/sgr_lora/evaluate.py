@@ -1,0 +1,79 @@
+"""eval: SQL-token loss and exact match of greedy-decoded SQL."""
+
+import json
+
+import torch
+
+import sgr_worker
+
+from . import data, lora, runtime, store, tokenizer
+from .train import mean_loss
+
+DECODE_BATCH = 64
+
+
+def normalise(sql):
+    return " ".join(sql.split())
+
+
+@torch.no_grad()
+def greedy(net, rows, max_len, max_new_tokens, device):
+    """Decoded SQL strings: left-padded prompts, a KV cache, one token per step."""
+    out = []
+    for i in range(0, len(rows), DECODE_BATCH):
+        prompts = [data.prompt_ids(r, max_len, max_new_tokens) for r in rows[i : i + DECODE_BATCH]]
+        width = max(len(p) for p in prompts)
+        idx = torch.full((len(prompts), width), tokenizer.PAD, dtype=torch.long)
+        mask = torch.zeros((len(prompts), width), dtype=torch.bool)
+        for j, p in enumerate(prompts):
+            idx[j, width - len(p) :] = torch.tensor(p)
+            mask[j, width - len(p) :] = True
+        idx, mask = idx.to(device), mask.to(device)
+        pos = (mask.long().cumsum(1) - 1).clamp(min=0)
+        caches = [{} for _ in net.blocks]
+        logits = net(idx, pos=pos, key_mask=mask, caches=caches)[:, -1]
+        last = pos[:, -1:]
+        generated = []
+        finished = torch.zeros(len(prompts), dtype=torch.bool, device=device)
+        for _ in range(max_new_tokens):
+            nxt = logits.argmax(-1)
+            generated.append(nxt)
+            finished |= nxt == tokenizer.EOS
+            last = last + 1
+            if bool(finished.all()) or int(last.max()) >= max_len:
+                break
+            mask = torch.cat([mask, torch.ones((len(prompts), 1), dtype=torch.bool, device=device)], dim=1)
+            logits = net(nxt.unsqueeze(1), pos=last, key_mask=mask, caches=caches)[:, -1]
+        tokens = torch.stack(generated, dim=1).tolist()
+        out.extend(tokenizer.decode(t) for t in tokens)
+    return out
+
+
+def evaluate(cfg, base_path, adapter_path, data_path, out=None):
+    device = runtime.setup(cfg)
+    rows = data.load_rows(data_path)[: cfg["eval"]["limit"]]
+    net, base_sha = store.load_base(base_path, device)
+    if adapter_path:
+        tensors, s = store.load_adapter(adapter_path, base_path, base_sha)
+        lora.attach(net, s["rank"], s["alpha"], s["dropout"], s["targets"])
+        lora.load_adapter_state(net, tensors)
+        net.to(device)
+    net.eval()
+    max_len = net.arch["max_len"]
+    loss = mean_loss(net, [data.encode(r, max_len) for r in rows], True, device)
+    predictions = greedy(net, rows, max_len, cfg["eval"]["max_new_tokens"], device)
+    hits = sum(normalise(p) == normalise(r["sql"]) for p, r in zip(predictions, rows))
+    metrics = {"loss": loss, "exact_match": hits / len(rows), "n": len(rows)}
+    sgr_worker.log_metric("loss", loss)
+    sgr_worker.log_metric("exact_match", metrics["exact_match"])
+    for k, v in metrics.items():
+        sgr_worker.log_output(k, v)
+    if out:
+        with open(out, "w", encoding="utf-8") as f:
+            json.dump(dict(metrics, examples=[{"question": r["question"], "sql": r["sql"], "predicted": p} for r, p in list(zip(rows, predictions))[:5]]), f, indent=2)
+            f.write("\n")
+        sgr_worker.log_artifact(out, name="metrics", format="json")
+    print("sgr_lora eval: n=%d loss %.4f exact_match %.4f" % (len(rows), loss, metrics["exact_match"]), flush=True)
+    for r, p in list(zip(rows, predictions))[:3]:
+        print("  want: %s\n  got:  %s" % (r["sql"], p), flush=True)
+    return 0
