@@ -2,7 +2,9 @@
  * The machine a run ran on. Environment variables are never captured: they hold secrets.
  * Every probe tolerates absence (no python3, no pip, no torch, no nvidia-smi).
  */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
 import type { ManifestEnvironment } from '../common/manifest';
 import { probe, probeAsync, sha256 } from './probe';
 
@@ -16,6 +18,10 @@ const PROBES = {
   torch: ['python3', ['-c', TORCH_PROBE], { timeoutMs: TORCH_TIMEOUT_MS }],
   gpus: ['nvidia-smi', ['--query-gpu=name,driver_version', '--format=csv,noheader'], {}],
 } as const;
+
+// What pip freeze would see: the interpreter and the modification times of every
+// directory on sys.path (installing or removing a package changes its directory's).
+const FINGERPRINT = 'import json, os, sys; print(json.dumps([sys.version, sys.executable, [[p, os.stat(p).st_mtime_ns] for p in sys.path if os.path.isdir(p)]]))';
 
 /** What the probe commands printed (null: missing, failed or timed out). */
 type RawEnvironment = Record<keyof typeof PROBES, string | null>;
@@ -38,20 +44,49 @@ export function collectEnvironment(): ManifestEnvironment {
 }
 
 /**
- * `collectEnvironment` without blocking the event loop, the probes in parallel.
- * @example const env = await collectEnvironmentAsync(); env.python // '3.12.3' or null
+ * `collectEnvironment` without blocking the event loop, the probes in parallel. With a
+ * `cacheDir`, the slow Python probes (pip freeze, importing torch: seconds) are reused
+ * across processes while the interpreter and its sys.path directories are unchanged, so
+ * that freezing the environment at every run start stays cheap.
+ * @example const env = await collectEnvironmentAsync('/home/u/.sgr/manifests'); env.python // '3.12.3' or null
  */
-export function collectEnvironmentAsync(): Promise<ManifestEnvironment> {
+export function collectEnvironmentAsync(cacheDir?: string): Promise<ManifestEnvironment> {
   if (cached) return Promise.resolve(cached);
   pending ??= (async () => {
-    const [python, pip, torch, gpus] = await Promise.all([
-      probeAsync(...PROBES.python), probeAsync(...PROBES.pip), probeAsync(...PROBES.torch), probeAsync(...PROBES.gpus),
-    ]);
-    const has = python !== null;
-    cached ??= parseEnvironment({ python, pip: has ? pip : null, torch: has ? torch : null, gpus });
+    const [py, gpus] = await Promise.all([pythonProbes(cacheDir), probeAsync(...PROBES.gpus)]);
+    cached ??= parseEnvironment({ ...py, gpus });
     return cached;
   })();
   return pending;
+}
+
+type PythonRaw = Pick<RawEnvironment, 'python' | 'pip' | 'torch'>;
+
+async function pythonProbes(cacheDir: string | undefined): Promise<PythonRaw> {
+  const fingerprint = await probeAsync('python3', ['-c', FINGERPRINT]);
+  if (fingerprint === null) return { python: null, pip: null, torch: null };
+  const file = cacheDir === undefined ? null : join(cacheDir, 'python-environment.cache.json');
+  if (file) {
+    try {
+      const hit = JSON.parse(await readFile(file, 'utf8')) as { fingerprint: string; raw: PythonRaw };
+      if (hit.fingerprint === fingerprint) return hit.raw;
+    } catch {
+      // No cache yet, or a broken one: probe.
+    }
+  }
+  const [python, pip, torch] = await Promise.all([probeAsync(...PROBES.python), probeAsync(...PROBES.pip), probeAsync(...PROBES.torch)]);
+  const raw = { python, pip: python === null ? null : pip, torch: python === null ? null : torch };
+  if (file) {
+    try {
+      await mkdir(cacheDir as string, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify({ fingerprint, raw }));
+      await rename(tmp, file);
+    } catch {
+      // A read-only home only loses the cache.
+    }
+  }
+  return raw;
 }
 
 function parseEnvironment(raw: RawEnvironment): ManifestEnvironment {

@@ -67,7 +67,7 @@ export async function freezeAtStart(home: string, run: SnapshotRun, plan: Plan, 
     const capturedAt = now();
     const [code, environment] = await Promise.all([
       collectCodeAsync(plan, run.experiment_file, run.experiment_digest),
-      collectEnvironmentAsync(),
+      collectEnvironmentAsync(join(home, 'manifests')),
     ]);
     await mkdir(join(home, 'manifests'), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
