@@ -20,6 +20,20 @@ describe('buildConfig', () => {
     expect(c.seed).toBe(3);
   });
 
+  it('reads a sweep\'s shorthand: targets as letters, layers, dropout as the adapter\'s', () => {
+    const c = buildConfig({}, { targets: 'vq', layers: 3, dropout: 0.05 });
+    expect(c.lora).toMatchObject({ targets: ['q', 'v'], dropout: 0.05 });
+    expect(c.model.n_layers).toBe(3);
+    expect(buildConfig({}, { targets: 'q,k,v,o' }).lora.targets).toEqual(['q', 'k', 'v', 'o']);
+    expect(() => buildConfig({}, { targets: 'qx' })).toThrow(/config\.lora\.targets\.1: a LoRA target is one of q, k, v, o/);
+  });
+
+  it('takes a TPE trial\'s prune thresholds (or null) as defaults', () => {
+    const prune = { metric: 'val_loss', direction: 'minimize', rungs: [{ step: 25, threshold: 2.5 }] };
+    expect(buildConfig({ prune }, { rank: 4, seed: 1, eval_every: 25 }).prune).toEqual(prune);
+    expect(buildConfig({ prune: null }, {}).prune).toBeNull();
+  });
+
   it('never mutates the defaults it starts from', () => {
     buildConfig({}, { targets: ['k'] });
     expect(TRAINER_DEFAULTS.lora.targets).toEqual(['q', 'v']);

@@ -33,7 +33,8 @@ export const configSkill: InProcessSkill = {
   kind: 'inproc',
   deterministic: true,
   name: 'config',
-  version: '1.0.0',
+  // 1.1.0: targets as letters ("qv"), `layers`, and a bare `dropout` is the adapter's.
+  version: '1.1.0',
   description: 'Merges trainer defaults, experiment defaults and sweep overrides into one frozen trainer config (object, config.json, hash).',
   capabilities: [],
   params: configParams,

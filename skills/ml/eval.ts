@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { JobBuild, JobSkill } from '../../kernel/skills/api';
 import { artifactRefSchema } from '../utility/job-outputs';
-import { CONFIG_ENV, CONFIG_FILE, collectError, configParam, inputPath, numberOrNull, outputEvents, shellWithConfigFile, withConfigFile } from './job-common';
+import { checkInputs, CONFIG_ENV, CONFIG_FILE, collectError, configParam, inputPath, numberOrNull, outputEvents, shellWithConfigFile, withConfigFile } from './job-common';
 import { pythonJobEnv, resolvePython } from './python-runtime';
 import { renderTemplate, shQuote } from './template';
 
@@ -67,6 +67,8 @@ export function buildEvalJob(raw: Record<string, unknown>, inputs: Record<string
   const env = pythonJobEnv({ [CONFIG_ENV]: JSON.stringify(p.config) });
   const adapter = inputPath(inputs, 'adapter', 'eval', false);
   if (p.command === undefined) {
+    if ('adapters' in inputs) throw new Error('eval: the reference trainer scores one adapter at a time — input "adapters" (an ensemble) needs a command of your own');
+    checkInputs(inputs, ['base', 'adapter', 'data'], 'eval');
     const argv = [
       resolvePython(p.python), '-u', '-m', 'sgr_lora', 'eval', '--config', CONFIG_FILE, '--base', inputPath(inputs, 'base', 'eval', true),
       ...(adapter !== null ? ['--adapter', adapter] : []), '--data', inputPath(inputs, 'data', 'eval', true), '--out', METRICS_FILE,

@@ -64,3 +64,14 @@ export function collectError(message: string): StepFailure {
 }
 
 export const curveSchema = z.record(z.string(), z.array(z.tuple([z.number(), z.number()])));
+
+/**
+ * The reference trainer ignores nothing silently: an input it would not use (a typo, or
+ * `adapters` for an ensemble) fails the step instead of running something else.
+ */
+export function checkInputs(inputs: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  const extra = Object.keys(inputs).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) {
+    throw new Error(`${what} does not take input ${extra.map((k) => `"${k}"`).join(', ')} (its inputs: ${allowed.join(', ')})`);
+  }
+}

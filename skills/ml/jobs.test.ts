@@ -39,6 +39,7 @@ describe('train job', () => {
     expect(job.argv).toContain('finetune');
     expect(job.argv.slice(-4)).toEqual(['--out', 'adapter.safetensors', '--init', 'inputs/x/a.safetensors']);
     expect(job.outputs).toEqual({ adapter: 'adapter.safetensors' });
+    expect(() => buildTrainJob({ mode: 'pretrain', config: {}, python: py }, { ...data, base: 'b' })).toThrow(/train \(mode pretrain\) does not take input "base" \(its inputs: train, val\)/);
   });
 
   it('a user command is rendered with quoted values and declares {{out}} and extra outputs', () => {
@@ -74,6 +75,8 @@ describe('eval job', () => {
     expect(job.argv.slice(5)).toEqual(['-u', '-m', 'sgr_lora', 'eval', '--config', 'config.json', '--base', 'b.st', '--adapter', 'a.st', '--data', 'd.jsonl', '--out', 'metrics.json']);
     expect(buildEvalJob({ config: {}, python: py }, { base: 'b.st', data: 'd.jsonl' }).argv).not.toContain('--adapter');
     expect(() => buildEvalJob({ config: {}, python: py }, { base: 'b.st' })).toThrow(/needs input "data"/);
+    expect(() => buildEvalJob({ config: {}, python: py }, { base: 'b.st', adapters: ['a', 'b'], data: 'd' })).toThrow(/one adapter at a time/);
+    expect(() => buildEvalJob({ config: {}, python: py }, { base: 'b.st', dta: 'd' })).toThrow(/does not take input "dta"/);
   });
 
   it('a user command\'s JSON stdout line becomes outputs', () => {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { JobBuild, JobSkill } from '../../kernel/skills/api';
 import { artifactRefSchema } from '../utility/job-outputs';
-import { collectError, inputPath, numberOrNull, outputEvents } from './job-common';
+import { checkInputs, collectError, inputPath, numberOrNull, outputEvents } from './job-common';
 import { pythonJobEnv, resolvePython } from './python-runtime';
 
 export const mergeParams = z.strictObject({
@@ -21,6 +21,7 @@ export const mergeOutputs = z.strictObject({
 /** @example buildMergeJob({ tol: 1e-5 }, { base: 'inputs/p/model/model.safetensors', adapter: 'inputs/l/adapter/adapter.safetensors' }) */
 export function buildMergeJob(raw: Record<string, unknown>, inputs: Record<string, unknown>): JobBuild {
   const p = mergeParams.parse(raw);
+  checkInputs(inputs, ['base', 'adapter'], 'merge');
   const argv = [
     resolvePython(p.python), '-u', '-m', 'sgr_lora', 'merge', '--base', inputPath(inputs, 'base', 'merge', true),
     '--adapter', inputPath(inputs, 'adapter', 'merge', true), '--out', 'merged.safetensors',

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { JobBuild, JobSkill } from '../../kernel/skills/api';
 import { artifactRefSchema, outputFilesSchema } from '../utility/job-outputs';
-import { CONFIG_ENV, CONFIG_FILE, collectError, configParam, curveOf, curveSchema, inputPath, outputEvents, shellWithConfigFile, withConfigFile } from './job-common';
+import { checkInputs, CONFIG_ENV, CONFIG_FILE, collectError, configParam, curveOf, curveSchema, inputPath, outputEvents, shellWithConfigFile, withConfigFile } from './job-common';
 import { pythonJobEnv, resolvePython } from './python-runtime';
 import { placeholders, renderTemplate } from './template';
 
@@ -43,6 +43,7 @@ export function trainOutputFile(mode: TrainParams['mode']): { name: 'model' | 'a
 function referenceArgv(p: TrainParams, inputs: Record<string, unknown>): string[] {
   const out = trainOutputFile(p.mode);
   const data = ['--train', inputPath(inputs, 'train', 'train', true), '--val', inputPath(inputs, 'val', 'train', true)];
+  checkInputs(inputs, p.mode === 'pretrain' ? ['train', 'val'] : ['train', 'val', 'base', 'init'], `train (mode ${p.mode})`);
   const head = [resolvePython(p.python), '-u', '-m', 'sgr_lora'];
   if (p.mode === 'pretrain') return [...head, 'pretrain', '--config', CONFIG_FILE, ...data, '--out', out.path];
   const init = inputPath(inputs, 'init', 'train', false);

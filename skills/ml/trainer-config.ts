@@ -47,9 +47,14 @@ export const trainerConfigSchema = z
       alpha: num(0),
       dropout: num(0, 0.9),
       targets: z
-        .array(z.enum(TARGETS, `a LoRA target is one of ${TARGETS.join(', ')}`))
-        .min(1, 'give at least one target')
-        .refine((t) => new Set(t).size === t.length, 'targets must be distinct')
+        // A sweep may write targets as letters: "qv", "qkvo" or "q,v".
+        .union([z.string().transform((t) => t.replace(/[\s,]/g, '').split('')), z.array(z.string())], 'targets is a list like [q, v] or letters like "qv"')
+        .pipe(
+          z
+            .array(z.enum(TARGETS, `a LoRA target is one of ${TARGETS.join(', ')}`))
+            .min(1, 'give at least one target')
+            .refine((t) => new Set(t).size === t.length, 'targets must be distinct'),
+        )
         // The trainer normalises the order; so do we, so equal configs hash alike.
         .transform((t) => TARGETS.filter((x) => t.includes(x))),
     }),
@@ -99,7 +104,9 @@ export const CONFIG_ALIASES: Readonly<Record<string, string>> = {
   n_layers: 'model.n_layers',
   n_heads: 'model.n_heads',
   max_len: 'model.max_len',
-  dropout: 'model.dropout',
+  layers: 'model.n_layers',
+  // In a LoRA sweep the base model is fixed: a bare "dropout" means the adapter's.
+  dropout: 'lora.dropout',
   model_dropout: 'model.dropout',
   eval_limit: 'eval.limit',
   max_new_tokens: 'eval.max_new_tokens',
