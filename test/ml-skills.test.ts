@@ -3,13 +3,15 @@
  * tiny config: dataset → config → pretrain → LoRA → eval → merge, then select → report.
  * Needs a Python with PyTorch: skipped loudly without one, failed under CI=true.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseExperiment } from '../kernel/plan/load-experiment';
 import { Kernel } from '../kernel/api/kernel';
 import { decodeJson } from '../kernel/store/json-column';
 import { builtinSkills } from '../skills';
 import { mlSkills } from '../skills/ml';
 import { findTorchPython } from '../skills/ml/python-runtime';
-import { plan, runPlan, tempDir } from './helpers';
+import { plan, ROOT, runPlan, tempDir } from './helpers';
 
 const python = findTorchPython();
 const inCi = process.env.CI === 'true';
@@ -132,5 +134,16 @@ describe('ML skills with user commands (no PyTorch needed)', () => {
     expect(fit).toMatchObject({ pruned: false, curve: { train_loss: [[1, 1.5]] }, used: { name: 'used.json' } });
     expect((await kernel.cas.read((fit.adapter as { $artifact: string }).$artifact)).toString()).toBe('4 0.02');
     expect(outputs(kernel, runId, 'score')).toMatchObject({ exact_match: 6, loss: null, n: null });
+  });
+});
+
+describe('docs/skills.md', () => {
+  it('has a complete example that loads and validates against the skills', async () => {
+    const doc = readFileSync(`${ROOT}/docs/skills.md`, 'utf8');
+    const example = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string).find((b) => b.startsWith('version: 1'));
+    const { plan: p } = parseExperiment(example as string, 'experiment.yaml');
+    expect(p.steps.map((s) => s.id)).toEqual(['data', 'cfg', 'pre', 'lora', 'ev', 'merged', 'pick', 'report']);
+    kernel = openMlKernel();
+    expect(kernel.validate(p)).toEqual([]);
   });
 });
