@@ -67,7 +67,7 @@ describe('expansion: grid × seeds with select', () => {
     expect(select.params).toEqual({ metric: 'eval.exact_match', direction: 'maximize', tieTolerance: 0.01 });
     const entries = select.inputs.trials as Array<Record<string, unknown>>;
     expect(entries).toHaveLength(6);
-    expect(entries[3]).toEqual({ config: 'c1', params: { lr: 0.01, rank: 16, seed: 2 }, seed: 2, value: '${steps.rank-c1-s2-eval.outputs.exact_match}', step: 'rank-c1-s2-eval' });
+    expect(entries[3]).toEqual({ config: 'c1', params: { lr: 0.01, rank: 16 }, seed: 2, value: '${steps.rank-c1-s2-eval.outputs.exact_match}', step: 'rank-c1-s2-eval' });
     const report = steps.get('rank-report')!;
     expect(report.inputs.selection).toBe('${steps.rank-select.outputs.selection}');
   });

@@ -161,7 +161,8 @@ function expandTpe(ctx: ExpandContext, name: string, sweep: SweepInput, seeds: A
     }));
     const { step: pruneStep, ...prunerParams } = pruner ?? { step: '' };
     void pruneStep;
-    const params = { space: tpe.space, direction: objective.direction, n, seed: tpe.seed, batch: b, sampler: 'tpe', ...(pruner && { pruner: prunerParams, maxStep: pruner.maxStep, evalEvery: pruner.evalEvery }) };
+    const tpeOptions = { nStartupTrials: tpe.startupTrials, multivariate: tpe.multivariate };
+    const params = { space: tpe.space, direction: objective.direction, n, seed: tpe.seed, batch: b, sampler: 'tpe', tpe: tpeOptions, ...(pruner && { pruner: prunerParams, maxStep: pruner.maxStep, evalEvery: pruner.evalEvery }) };
     // A failed trial must not stop the search: its references hydrate to null.
     push(out, { ...ctx.toStep(suggest, { skill: 'hpo-suggest', params, inputs: { history } }), trigger: 'all_done' }, ['sweeps', name, 'tpe']);
     for (let j = 0; j < n; j++, k++) {
@@ -179,7 +180,9 @@ function expandTpe(ctx: ExpandContext, name: string, sweep: SweepInput, seeds: A
 function addSelect(ctx: ExpandContext, name: string, sweep: SweepInput, trials: Trial[], out: Expansion): void {
   const objective = sweep.objective!;
   const opts = typeof sweep.select === 'object' ? sweep.select : { tieTolerance: 0, report: true, title: undefined };
-  const entries = trials.map((t) => ({ config: t.config, params: t.vars.params, seed: t.seed, value: objectiveRef(t, objective.metric), step: `${t.prefix}-${objective.metric.split('.')[0]}` }));
+  // A configuration's params without the seed: the seeds of one configuration are grouped.
+  const configParams = (t: Trial) => Object.fromEntries(Object.entries(t.vars.params as Record<string, unknown>).filter(([k]) => t.seed === null || k !== 'seed'));
+  const entries = trials.map((t) => ({ config: t.config, params: configParams(t), seed: t.seed, value: objectiveRef(t, objective.metric), step: `${t.prefix}-${objective.metric.split('.')[0]}` }));
   const select = `${name}-select`;
   const selectParams = { metric: objective.metric, direction: objective.direction, tieTolerance: opts.tieTolerance };
   push(out, { ...ctx.toStep(select, { skill: 'select', params: selectParams, inputs: { trials: entries } }), trigger: 'all_done' }, ['sweeps', name, 'select']);

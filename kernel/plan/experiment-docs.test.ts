@@ -33,5 +33,6 @@ describe('docs/experiment-format.md, version 2', () => {
     const loaded = parseExperiment(v2.body, 'experiment.yaml');
     expect(loaded.trials).toHaveLength(12);
     expect(loaded.plan.steps.map((s) => s.id)).toContain('rank-report');
+    expect(loaded.plan.steps.find((s) => s.id === 'rank-c5-s2-eval')!.inputs.base).toBe('${steps.pretrain.outputs.model}');
   });
 });

@@ -18,7 +18,7 @@ describe('experiment JSON Schema', () => {
     expect(Object.keys(sweep.properties)).toEqual(expect.arrayContaining(['grid', 'random', 'tpe', 'curriculum', 'ensemble', 'seeds', 'objective', 'select', 'steps']));
   });
 
-  it('is shipped up to date in schema/experiment.schema.json (regenerate: npm run sgr -- schema > schema/experiment.schema.json)', () => {
+  it('is shipped up to date in schema/experiment.schema.json (regenerate: npm run build && node bin/sgr.mjs schema > schema/experiment.schema.json)', () => {
     expect(JSON.parse(readFileSync(shipped, 'utf8'))).toEqual(experimentJsonSchema());
   });
 });

@@ -65,6 +65,10 @@ const tpe = z
     batch: whole(1, 256).default(2),
     seed: z.number().int().default(0),
     space,
+    /** Trials drawn at random before TPE models the results (Optuna's n_startup_trials). */
+    startupTrials: whole(0, 10_000).default(10),
+    /** Model the parameters jointly instead of one by one. */
+    multivariate: z.boolean().default(false),
     pruner: pruner.optional(),
   })
   .superRefine((t, ctx) => {

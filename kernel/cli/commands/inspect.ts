@@ -78,8 +78,9 @@ export async function planCommand(file: string, opts: GlobalOptions & { json?: b
       return EXIT.OK;
     }
     process.stdout.write(`${plan.name}: ${steps.length} steps, concurrency ${plan.concurrency}\n`);
-    const rows = steps.map((s) => [s.id, s.skill, oneLine(s.deps.join(', ') || '-', 50), oneLine(JSON.stringify(s.params), 70)]);
-    process.stdout.write(`${table(['STEP', 'SKILL', 'DEPENDS ON', 'PARAMS'], rows)}\n`);
+    // Dependencies in full (they are the DAG); params shortened (--json has them whole).
+    const rows = steps.map((s) => [s.id, s.skill, oneLine(JSON.stringify(s.params), 60), `${s.deps.join(', ') || '-'}${s.trigger ? ' (when all done)' : ''}`]);
+    process.stdout.write(`${table(['STEP', 'SKILL', 'PARAMS', 'DEPENDS ON'], rows)}\n`);
     for (const sweep of [...new Set(trials.map((t) => t.sweep))]) {
       const mine = trials.filter((t) => t.sweep === sweep);
       const configs = new Set(mine.map((t) => t.config)).size;
