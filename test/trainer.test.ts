@@ -126,6 +126,15 @@ describe.skipIf(missing !== null)('sgr_lora reference trainer', () => {
     expect(sha(p('again.safetensors'))).toBe(uninterruptedSha);
   });
 
+  it('stops early, exit 0, when a prune rung says the trial is worse than the threshold', () => {
+    writeFileSync(p('prune.json'), JSON.stringify({ ...CONFIG, prune: { metric: 'val_loss', direction: 'minimize', rungs: [{ step: 10, threshold: 0 }] } }));
+    const args = ['finetune', '--config', p('prune.json'), '--train', p('train.jsonl'), '--val', p('val.jsonl'), '--base', p('base.safetensors'), '--out', p('pruned.safetensors')];
+    run(args, 'prune.jsonl');
+    const events = readEvents(p('prune.jsonl'));
+    expect(outputs(events)).toMatchObject({ pruned: true, pruned_at: 10, steps: 10 });
+    expect(metricSeries(events, 'val_loss').map((m) => m.step)).toEqual([0, 10]);
+  });
+
   it('checkpoints and exits 75 on SIGTERM, then resumes to the same adapter as an uninterrupted run', async () => {
     const ckpt = p('ckpt');
     const args = ['finetune', '--config', p('cfg.json'), '--train', p('train.jsonl'), '--val', p('val.jsonl'), '--base', p('base.safetensors'), '--out', p('resumed.safetensors')];

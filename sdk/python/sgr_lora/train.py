@@ -76,7 +76,9 @@ def _loop(kind, net, params, section, cfg, train_rows, val_rows, sql_only, finge
     log_every = cfg["train"]["log_every"]
     eval_every = cfg["train"]["eval_every"]
     ckpt_every = cfg["train"]["checkpoint_every"]
-    prune = cfg["prune"]
+    # Pruning thresholds come from the HPO layer and are about the fine-tune's SQL loss;
+    # a pretrain sharing the config file must not be cut short by them.
+    prune = cfg["prune"] if kind == "finetune" else None
     rungs = {r["step"]: r["threshold"] for r in prune["rungs"]} if prune else {}
     opt = torch.optim.Adam(params, lr=section["lr"])
 
