@@ -141,6 +141,8 @@ export const stepSchema = shaped(
     params: freeMap('parameters').optional(),
     inputs: freeMap('inputs').optional(),
     deps: listOf(stepRef, 'a list of step ids', 'deps: [prepare]').optional(),
+    /** all_done: run once every dependency ended, even failed (their outputs read as null). */
+    trigger: z.enum(['all_success', 'all_done'], { error: 'expected all_success or all_done' }).optional(),
     ...inheritable,
   }),
 );
@@ -225,6 +227,7 @@ export function toPlanStep(id: string, s: Partial<StepInput> & { skill: string }
     timeoutMs: s.timeout ?? d.timeout ?? 0,
     target: s.target ?? d.target ?? 'local',
     cache: s.cache ?? d.cache ?? true,
+    ...(s.trigger === 'all_done' && { trigger: 'all_done' as const }),
   };
 }
 

@@ -177,7 +177,7 @@ steps:
       '2:1 grid: unknown key "grid" | sweeps go under sweeps: { <name>: { grid: { rank: [8, 16] }, steps: { … } } } (format version 2)',
       '6:5 steps.a.dependencies: unknown key "dependencies" | did you mean "deps"?',
       '7:5 steps.a.timout: unknown key "timout" | did you mean "timeout"?',
-      '8:5 steps.a.colour: unknown key "colour" | allowed keys here: skill, description, params, inputs, deps, capabilities, retry, timeout, target, cache',
+      '8:5 steps.a.colour: unknown key "colour" | allowed keys here: skill, description, params, inputs, deps, trigger, capabilities, retry, timeout, target, cache',
     ]);
     expect(problemsOf('name: x\nsteps:\n  a: { skill: noop, retry: { backoffMs: 100 } }\n')).toEqual([
       '3:30 steps.a.retry.backoffMs: unknown key "backoffMs" | did you mean "backoff"?',
@@ -286,5 +286,12 @@ describe('formatProblem', () => {
       'e.yaml:3:5: steps.a.timout: unknown key "timout"\n  hint: did you mean "timeout"?',
     );
     expect(formatProblem({ file: 'e.yaml', line: 1, col: 1, path: '', message: 'the file is empty' })).toBe('e.yaml:1:1: the file is empty');
+  });
+});
+
+describe('parseExperiment: trigger', () => {
+  it('passes all_done to the plan and leaves the default out', () => {
+    const { plan } = parseExperiment('name: x\nsteps:\n  a: { skill: noop }\n  b: { skill: noop, deps: [a], trigger: all_done }\n  c: { skill: noop, trigger: all_success }\n', 'e.yaml');
+    expect(plan.steps.map((s) => s.trigger)).toEqual([undefined, 'all_done', undefined]);
   });
 });
