@@ -11,7 +11,7 @@ DEFAULTS = {
     "seed": 0,
     "threads": 1,
     "model": {"d_model": 64, "n_layers": 2, "n_heads": 2, "max_len": 400, "dropout": 0.0},
-    "pretrain": {"steps": 300, "lr": 3e-3, "batch_size": 32},
+    "pretrain": {"steps": 300, "lr": 6e-3, "batch_size": 32},
     "lora": {"rank": 8, "alpha": 16, "dropout": 0.0, "targets": ["q", "v"]},
     "train": {
         "steps": 150,
