@@ -74,10 +74,11 @@ def batch(encoded, sql_only, device):
     return inputs.to(device), targets.to(device)
 
 
-def prompt_ids(row, max_len, max_new_tokens):
-    """Prompt tokens for greedy decoding, cut from the left so the answer still fits."""
+def prompt_ids(row, max_len):
+    """Prompt tokens for greedy decoding: as in training, only a prompt that leaves no room
+    for the answer loses the start of its question (BOS is kept)."""
     ids = tokenizer.prompt_ids(row["question"])
-    room = max(2, max_len - max_new_tokens)
+    room = max(2, max_len - 16)
     if len(ids) > room:
         ids = ids[:1] + ids[len(ids) - room + 1 :]
     return ids

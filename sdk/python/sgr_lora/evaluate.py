@@ -21,7 +21,7 @@ def greedy(net, rows, max_len, max_new_tokens, device):
     """Decoded SQL strings: left-padded prompts, a KV cache, one token per step."""
     out = []
     for i in range(0, len(rows), DECODE_BATCH):
-        prompts = [data.prompt_ids(r, max_len, max_new_tokens) for r in rows[i : i + DECODE_BATCH]]
+        prompts = [data.prompt_ids(r, max_len) for r in rows[i : i + DECODE_BATCH]]
         width = max(len(p) for p in prompts)
         idx = torch.full((len(prompts), width), tokenizer.PAD, dtype=torch.long)
         mask = torch.zeros((len(prompts), width), dtype=torch.bool)
@@ -35,15 +35,18 @@ def greedy(net, rows, max_len, max_new_tokens, device):
         last = pos[:, -1:]
         generated = []
         finished = torch.zeros(len(prompts), dtype=torch.bool, device=device)
+        eos = torch.full_like(finished, tokenizer.EOS, dtype=torch.long)
         for _ in range(max_new_tokens):
-            nxt = logits.argmax(-1)
+            # A row that is done (EOS, or its position reached max_len) keeps emitting EOS.
+            nxt = torch.where(finished, eos, logits.argmax(-1))
             generated.append(nxt)
             finished |= nxt == tokenizer.EOS
             last = last + 1
-            if bool(finished.all()) or int(last.max()) >= max_len:
+            finished |= last.squeeze(1) >= max_len
+            if bool(finished.all()):
                 break
             mask = torch.cat([mask, torch.ones((len(prompts), 1), dtype=torch.bool, device=device)], dim=1)
-            logits = net(nxt.unsqueeze(1), pos=last, key_mask=mask, caches=caches)[:, -1]
+            logits = net(nxt.unsqueeze(1), pos=last.clamp(max=max_len - 1), key_mask=mask, caches=caches)[:, -1]
         tokens = torch.stack(generated, dim=1).tolist()
         out.extend(tokenizer.decode(t) for t in tokens)
     return out

@@ -108,8 +108,8 @@ class TinyLM(nn.Module):
         allowed = (cols <= rows).unsqueeze(0).unsqueeze(0)
         if key_mask is not None:
             allowed = allowed & key_mask[:, None, None, :total]
-        bias = torch.zeros(allowed.shape, device=idx.device).masked_fill(~allowed, _NEG)
         x = self.drop(self.tok(idx) + self.pos(pos))
+        bias = torch.zeros(allowed.shape, dtype=x.dtype, device=idx.device).masked_fill(~allowed, _NEG)
         for i, block in enumerate(self.blocks):
             x = block(x, bias, caches[i] if caches is not None else None)
         return self.head(self.ln_f(x))
