@@ -109,6 +109,12 @@ describe.skipIf(missing !== null)('sgr_lora reference trainer', () => {
     expect(Object.keys(merged.tensors).sort()).toEqual(Object.keys(base.tensors).sort());
     const changed = Object.keys(base.tensors).filter((k) => !f32(base, k).every((x, i) => x === f32(merged, k)[i]));
     expect(changed.sort()).toEqual(['blocks.0.attn.q.weight', 'blocks.0.attn.v.weight']);
+
+    // A tolerance nothing can meet: exit 3 with a clear message.
+    const strict = run(['merge', '--base', p('base.safetensors'), '--adapter', p('adapter.safetensors'), '--out', p('strict.safetensors'), '--tol', '-1'], 'strict.jsonl', 3);
+    expect(strict.stderr).toContain('NOT equivalent');
+    expect(outputs(readEvents(p('strict.jsonl'))).verified).toBe(false);
+    expect(existsSync(p('strict.safetensors'))).toBe(false);
   });
 
   it('refuses an adapter trained on another base', () => {

@@ -1,5 +1,6 @@
 """merge: fuse an adapter into its base (W' = W + (alpha/rank) B A) and verify the result."""
 
+import os
 import sys
 
 import torch
@@ -41,6 +42,7 @@ def merge(base_path, adapter_path, out, tol=1e-5):
     sgr_worker.log_output("max_abs_diff", diff)
     if diff > tol:
         sgr_worker.log_output("verified", False)
+        os.remove(out)  # never leave an unverified merge where a later step would pick it up
         sys.stderr.write("sgr_lora merge: merged model is NOT equivalent to base+adapter: max abs logit difference %.3g exceeds --tol %.3g\n" % (diff, tol))
         return EXIT_NOT_EQUIVALENT
     sgr_worker.log_output("verified", True)
