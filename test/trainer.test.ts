@@ -132,6 +132,24 @@ describe.skipIf(missing !== null)('sgr_lora reference trainer', () => {
     expect(sha(p('again.safetensors'))).toBe(uninterruptedSha);
   });
 
+  it('continues a curriculum stage from the previous adapter, on the rows of the chosen difficulties', () => {
+    const easy = readFileSync(p('train.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '' && [1, 2].includes((JSON.parse(l) as { difficulty: number }).difficulty)).length;
+    writeFileSync(p('stage2.json'), JSON.stringify({ ...CONFIG, train: { ...CONFIG.train, steps: 5, difficulty: [1, 2] } }));
+    const common = ['--config', p('stage2.json'), '--train', p('train.jsonl'), '--val', p('val.jsonl'), '--base', p('base.safetensors')];
+    const r = run(['finetune', ...common, '--init', p('adapter.safetensors'), '--out', p('stage2.safetensors')], 'stage2.jsonl');
+    expect(r.stdout).toContain(`(${easy} train rows)`);
+    const out = outputs(readEvents(p('stage2.jsonl')));
+    // The stage starts exactly where the previous adapter ended.
+    expect(out.initial_val_loss).toBe(outputs(readEvents(p('finetune.jsonl'))).val_loss);
+    expect(parseSafetensors(p('stage2.safetensors')).metadata.init_sha256).toBe(sha(p('adapter.safetensors')));
+
+    writeFileSync(p('rank8.json'), JSON.stringify({ ...CONFIG, lora: { ...CONFIG.lora, rank: 8 } }));
+    const bad = run(['finetune', ...common.slice(2), '--config', p('rank8.json'), '--init', p('adapter.safetensors'), '--out', p('x.safetensors')], 'x.jsonl', 2);
+    expect(bad.stderr).toContain('--init adapter');
+  });
+
   it('stops early, exit 0, when a prune rung says the trial is worse than the threshold', () => {
     writeFileSync(p('prune.json'), JSON.stringify({ ...CONFIG, prune: { metric: 'val_loss', direction: 'minimize', rungs: [{ step: 10, threshold: 0 }] } }));
     const args = ['finetune', '--config', p('prune.json'), '--train', p('train.jsonl'), '--val', p('val.jsonl'), '--base', p('base.safetensors'), '--out', p('pruned.safetensors')];
