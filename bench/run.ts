@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- overhead|dag|cas|hpo ...]`: runs the benchmarks, each against its peer in
- * the same run, and writes BENCHMARKS.md (figures + ratios + the reproducing command).
+ * `npm run bench [-- overhead|dag|cas|hpo|ablation ...]`: runs the benchmarks, each against its
+ * peer in the same run, and writes BENCHMARKS.md (figures + ratios + the reproducing command);
+ * a partial run replaces only its own sections.
  */
 import { cpus } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { benchAblation } from './ablation';
 import { benchCasIngest } from './cas-ingest';
 import { benchDag200 } from './dag-200';
 import { benchHpoQuality } from './hpo-quality';
@@ -36,22 +38,42 @@ if (all || wanted.includes('hpo')) {
   results.push(await benchHpoQuality({ workDir, log }));
 }
 
+if (all || wanted.includes('ablation')) {
+  log('bench: rank-ablation example, fresh and cached, vs the same trainer commands without an orchestrator');
+  results.push(await benchAblation({ workDir, sgrCli: join(root, 'bin', 'sgr.mjs'), root, log }));
+}
+
 const fmt = (s: number): string => (s < 0.001 ? `${(s * 1e6).toFixed(0)} µs` : s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`);
-const md: string[] = [
+const header = [
   '# Benchmarks',
   '',
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}.`,
+  `Measured on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; each section has its date.`,
   'Reproduce everything with `npm run bench` (or one section with the command under its title).',
   'Each figure is compared with its peer measured in the same run; the ratio is what matters, not the absolute time.',
   '',
 ];
+const today = new Date().toISOString().slice(0, 10);
+const sections = new Map<string, string>();
 for (const r of results) {
-  md.push(`## ${r.name}`, '', `Command: \`${r.command}\``, '', '| measurement | time | note |', '|---|---|---|');
+  const md = [`## ${r.name}`, '', `Measured ${today}. Command: \`${r.command}\``, '', '| measurement | time | note |', '|---|---|---|'];
   for (const row of r.rows) md.push(`| ${row.label} | ${fmt(row.seconds)} | ${row.note ?? ''} |`);
   md.push('', '| ratio | value | target | met |', '|---|---|---|---|');
   for (const x of r.ratios) md.push(`| ${x.label} | ${x.value.toFixed(2)}× | ${x.target ?? ''} | ${x.pass === undefined ? '' : x.pass ? 'yes' : '**no**'} |`);
   for (const n of r.notes ?? []) md.push('', `Note: ${n}`);
   md.push('');
+  sections.set(r.name, md.join('\n'));
 }
-if (all) writeFileSync(join(root, 'BENCHMARKS.md'), md.join('\n'));
-process.stdout.write(md.join('\n'));
+
+/** Splits BENCHMARKS.md into its `## ` sections, by title, in order. */
+function readSections(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of text.split(/^(?=## )/m).slice(1)) out.set(part.slice(3, part.indexOf('\n')).trim(), part.trimEnd() + '\n');
+  return out;
+}
+
+const file = join(root, 'BENCHMARKS.md');
+// A partial run keeps the other sections (and their hand-written analysis) as they are.
+const merged = all || !existsSync(file) ? sections : new Map([...readSections(readFileSync(file, 'utf8')), ...sections]);
+const text = [header.join('\n'), ...merged.values()].join('\n');
+writeFileSync(file, text);
+process.stdout.write([...sections.values()].join('\n'));

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Kernel } from '../kernel/api/kernel';
 import { listEvents } from '../kernel/store/events-repo';
 import { decodeJson } from '../kernel/store/json-column';
-import { openKernel, plan, tempDir } from './helpers';
+import { openKernel, plan, sgr, tempDir } from './helpers';
 
 let kernel: Kernel | null = null;
 afterEach(async () => {
@@ -94,5 +94,12 @@ describe('preemption', () => {
 
     const report = await kernel.replay(runId);
     expect(report).toMatchObject({ identical: true, compared: 1 });
+
+    await kernel.close();
+    kernel = null;
+    const shown = await sgr(home, ['show', runId]);
+    expect(shown.stdout).toMatch(/work\s+COMPLETED\s+2 \(1 preempted\)/);
+    const json = JSON.parse((await sgr(home, ['show', runId, '--json'])).stdout) as { steps: Array<{ preemptions: number }> };
+    expect(json.steps[0]!.preemptions).toBe(1);
   });
 });

@@ -61,3 +61,12 @@ export function listEvents(db: Db, runId: string, afterSeq = 0, limit = 10_000):
     limit,
   ) as EventRow[];
 }
+
+/**
+ * How many events of `kind` each step of a run has, e.g. its preemptions.
+ * @example countEventsByStep(db, runId, 'step.preempted').get('train') // 1
+ */
+export function countEventsByStep(db: Db, runId: string, kind: string): Map<string, number> {
+  const rows = stmt(db, 'SELECT step_id, COUNT(*) AS n FROM events WHERE run_id = ? AND kind = ? AND step_id IS NOT NULL GROUP BY step_id').all(runId, kind) as Array<{ step_id: string; n: number }>;
+  return new Map(rows.map((r) => [r.step_id, r.n]));
+}

@@ -3,6 +3,7 @@ import type { Plan, RunState } from '../../common/plan';
 import { RUN_STATES } from '../../common/plan';
 import { effectiveDeps } from '../../common/validate-plan';
 import { decodeJson } from '../../store/json-column';
+import { countEventsByStep } from '../../store/events-repo';
 import { listRuns } from '../../store/runs-repo';
 import { CliError, EXIT } from '../exit-codes';
 import { printJson, withKernel, type GlobalOptions } from '../context';
@@ -39,12 +40,13 @@ export async function showCommand(id: string, opts: GlobalOptions & { json?: boo
     const plan = JSON.parse(run.plan_json) as Plan;
     const order = new Map(plan.steps.map((s, i) => [s.id, i]));
     steps.sort((a, b) => (order.get(a.step_id) ?? 0) - (order.get(b.step_id) ?? 0));
+    const preempted = countEventsByStep(kernel.db, runId, 'step.preempted');
     if (opts.json) {
       printJson({
         id: run.id, name: run.name, state: run.state, experimentFile: run.experiment_file, createdAt: run.created_at,
         startedAt: run.started_at, endedAt: run.ended_at, error: run.error,
         steps: steps.map((s) => ({
-          id: s.step_id, state: s.state, attempt: s.attempt, cacheHit: s.cache_hit === 1, cacheKey: s.cache_key, jobId: s.job_id,
+          id: s.step_id, state: s.state, attempt: s.attempt, preemptions: preempted.get(s.step_id) ?? 0, cacheHit: s.cache_hit === 1, cacheKey: s.cache_key, jobId: s.job_id,
           startedAt: s.started_at, endedAt: s.ended_at, durationMs: s.started_at && s.ended_at ? s.ended_at - s.started_at : null,
           failureClass: s.failure_class, error: s.error, outputs: decodeJson(s.outputs_json, kernel.journal.blobs),
         })),
@@ -58,7 +60,7 @@ export async function showCommand(id: string, opts: GlobalOptions & { json?: boo
       table(
         ['STEP', 'STATE', 'ATTEMPT', 'CACHE', 'DURATION', 'DETAIL'],
         steps.map((s) => [
-          s.step_id, s.state, String(s.attempt), s.cache_hit ? 'hit' : s.state === 'COMPLETED' ? 'miss' : '-',
+          s.step_id, s.state, `${s.attempt}${preempted.has(s.step_id) ? ` (${preempted.get(s.step_id)} preempted)` : ''}`, s.cache_hit ? 'hit' : s.state === 'COMPLETED' ? 'miss' : '-',
           formatDuration(s.started_at && s.ended_at ? s.ended_at - s.started_at : null),
           s.error ? `[${s.failure_class}] ${oneLine(s.error, 70)}` : s.job_id ?? '',
         ]),
