@@ -66,6 +66,7 @@ def save(kind, step, payload):
     directory = _directory()
     if directory is None:
         return None
+    directory = os.path.abspath(directory)
     os.makedirs(directory, exist_ok=True)
     path = os.path.abspath(os.path.join(directory, "ckpt-%s-%06d.pt" % (kind, step)))
     tmp = path + ".tmp"
