@@ -11,7 +11,7 @@ const EXPECTED: Record<string, { steps: number; trials: number }> = {
   'lora-rank-ablation.yaml': { steps: 3 + 6 * 3 + 2, trials: 6 },
   'tpe-search.yaml': { steps: 3 + 4 + 8 * 3 + 2, trials: 8 },
   'curriculum.yaml': { steps: 3 + 3 * 3, trials: 3 },
-  'ensemble.yaml': { steps: 3 + 3 * 2 + 1, trials: 3 },
+  'ensemble.yaml': { steps: 3 + 3 * 3 + 1, trials: 3 },
 };
 
 describe('examples/*.yaml', () => {

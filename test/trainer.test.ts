@@ -98,6 +98,19 @@ describe.skipIf(missing !== null)('sgr_lora reference trainer', () => {
     expect(metrics).toMatchObject({ n: 8, loss: out.loss, exact_match: out.exact_match });
   });
 
+  it('evaluates an ensemble by averaging the members\' distributions', () => {
+    const common = ['eval', '--config', p('cfg.json'), '--base', p('base.safetensors'), '--data', p('val.jsonl')];
+    run([...common, '--adapter', p('adapter.safetensors')], 'eval-one.jsonl');
+    run([...common, '--adapter', p('adapter.safetensors'), '--adapter', p('adapter.safetensors')], 'eval-twin.jsonl');
+    run([...common, '--adapter', p('adapter.safetensors'), '--adapter', p('base-as-none.safetensors')], 'eval-bad.jsonl', 2);
+    const one = outputs(readEvents(p('eval-one.jsonl')));
+    const twin = outputs(readEvents(p('eval-twin.jsonl')));
+    // Two identical members average to the member itself.
+    expect(twin.members).toBe(2);
+    expect(twin.loss as number).toBeCloseTo(one.loss as number, 5);
+    expect(twin.exact_match).toBe(one.exact_match);
+  });
+
   it('merges the adapter into the base, verified equivalent, and changes only the targeted weights', () => {
     run(['merge', '--base', p('base.safetensors'), '--adapter', p('adapter.safetensors'), '--out', p('merged.safetensors')], 'merge.jsonl');
     const out = outputs(readEvents(p('merge.jsonl')));

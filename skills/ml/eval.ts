@@ -1,6 +1,7 @@
 /**
- * `eval` (job): scores a base model (and optionally an adapter) on a JSONL split with
- * sgr_lora (`loss`, `exact_match`, `n`), or runs the user's own metric command.
+ * `eval` (job): scores a base model (and optionally an adapter, or an ensemble of adapters)
+ * on a JSONL split with sgr_lora (`loss`, `exact_match`, `n`), or runs the user's own metric
+ * command.
  */
 import { z } from 'zod';
 import type { JobBuild, JobSkill } from '../../kernel/skills/api';
@@ -61,17 +62,30 @@ if path and code == 0 and found:
 sys.exit(code if code >= 0 else 128 - code)
 `;
 
+/** Input `adapters`: a list of adapter files (an ensemble; their distributions are averaged). */
+function adapterList(inputs: Record<string, unknown>): string[] {
+  const v = inputs.adapters;
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.length === 0) throw new Error('eval: input "adapters" must be a non-empty list of adapter artifacts, e.g. "${members.steps.train.outputs.adapter}"');
+  return v.map((a, i) => {
+    if (typeof a !== 'string' || a === '') throw new Error(`eval: adapters.${i} must be an adapter artifact, got ${JSON.stringify(a)} (did that member fail?)`);
+    return a;
+  });
+}
+
 /** @example buildEvalJob({ config: {} }, { base: 'inputs/pre/model/model.safetensors', data: 'inputs/d/test.jsonl' }) */
 export function buildEvalJob(raw: Record<string, unknown>, inputs: Record<string, unknown>): JobBuild {
   const p = evalParams.parse(raw);
   const env = pythonJobEnv({ [CONFIG_ENV]: JSON.stringify(p.config) });
   const adapter = inputPath(inputs, 'adapter', 'eval', false);
+  const adapters = adapterList(inputs);
   if (p.command === undefined) {
-    if ('adapters' in inputs) throw new Error('eval: the reference trainer scores one adapter at a time — input "adapters" (an ensemble) needs a command of your own');
-    checkInputs(inputs, ['base', 'adapter', 'data'], 'eval');
+    checkInputs(inputs, ['base', 'adapter', 'adapters', 'data'], 'eval');
+    if (adapter !== null && adapters.length > 0) throw new Error('eval: give either input "adapter" or "adapters" (an ensemble), not both');
+    const scored = adapter !== null ? [adapter] : adapters;
     const argv = [
       resolvePython(p.python), '-u', '-m', 'sgr_lora', 'eval', '--config', CONFIG_FILE, '--base', inputPath(inputs, 'base', 'eval', true),
-      ...(adapter !== null ? ['--adapter', adapter] : []), '--data', inputPath(inputs, 'data', 'eval', true), '--out', METRICS_FILE,
+      ...scored.flatMap((a) => ['--adapter', a]), '--data', inputPath(inputs, 'data', 'eval', true), '--out', METRICS_FILE,
     ];
     return { argv: withConfigFile(argv), env, outputs: { metrics: METRICS_FILE } };
   }
@@ -92,8 +106,9 @@ export function buildEvalJob(raw: Record<string, unknown>, inputs: Record<string
 export const evalSkill: JobSkill = {
   kind: 'job',
   name: 'eval',
-  version: '1.0.0',
-  description: 'Evaluates a base model with an optional LoRA adapter on a JSONL split (loss, exact match), or runs your own metric command.',
+  // 1.1.0: an ensemble of adapters (input `adapters`).
+  version: '1.1.0',
+  description: 'Evaluates a base model with an optional LoRA adapter (or an ensemble of adapters) on a JSONL split (loss, exact match), or runs your own metric command.',
   capabilities: ['subprocess'],
   params: evalParams,
   outputs: evalOutputs,

@@ -75,7 +75,10 @@ describe('eval job', () => {
     expect(job.argv.slice(5)).toEqual(['-u', '-m', 'sgr_lora', 'eval', '--config', 'config.json', '--base', 'b.st', '--adapter', 'a.st', '--data', 'd.jsonl', '--out', 'metrics.json']);
     expect(buildEvalJob({ config: {}, python: py }, { base: 'b.st', data: 'd.jsonl' }).argv).not.toContain('--adapter');
     expect(() => buildEvalJob({ config: {}, python: py }, { base: 'b.st' })).toThrow(/needs input "data"/);
-    expect(() => buildEvalJob({ config: {}, python: py }, { base: 'b.st', adapters: ['a', 'b'], data: 'd' })).toThrow(/one adapter at a time/);
+    const ensemble = buildEvalJob({ config: {}, python: py }, { base: 'b.st', adapters: ['a.st', 'b.st'], data: 'd' });
+    expect(ensemble.argv.join(' ')).toContain('--adapter a.st --adapter b.st --data d');
+    expect(() => buildEvalJob({ config: {}, python: py }, { base: 'b.st', adapter: 'a', adapters: ['a', 'b'], data: 'd' })).toThrow(/either input "adapter" or "adapters"/);
+    expect(() => buildEvalJob({ config: {}, python: py }, { base: 'b.st', adapters: ['a', null], data: 'd' })).toThrow(/adapters.1 must be an adapter artifact/);
     expect(() => buildEvalJob({ config: {}, python: py }, { base: 'b.st', dta: 'd' })).toThrow(/does not take input "dta"/);
   });
 

@@ -26,7 +26,7 @@ def _parser():
     ev = sub.add_parser("eval", help="loss and exact match on a split")
     ev.add_argument("--config")
     ev.add_argument("--base", required=True)
-    ev.add_argument("--adapter")
+    ev.add_argument("--adapter", action="append", help="repeat for an ensemble: next-token distributions are averaged")
     ev.add_argument("--data", required=True)
     ev.add_argument("--out")
 

@@ -1,4 +1,4 @@
-"""eval: SQL-token loss and exact match of greedy-decoded SQL."""
+"""eval: SQL-token loss and exact match of greedy-decoded SQL, of one model or an ensemble."""
 
 import json
 
@@ -30,7 +30,7 @@ def greedy(net, rows, max_len, max_new_tokens, device):
             mask[j, width - len(p) :] = True
         idx, mask = idx.to(device), mask.to(device)
         pos = (mask.long().cumsum(1) - 1).clamp(min=0)
-        caches = [{} for _ in net.blocks]
+        caches = net.new_caches() if hasattr(net, "new_caches") else [{} for _ in net.blocks]
         logits = net(idx, pos=pos, key_mask=mask, caches=caches)[:, -1]
         last = pos[:, -1:]
         generated = []
@@ -52,9 +52,28 @@ def greedy(net, rows, max_len, max_new_tokens, device):
     return out
 
 
-def evaluate(cfg, base_path, adapter_path, data_path, out=None):
-    device = runtime.setup(cfg)
-    rows = data.load_rows(data_path)[: cfg["eval"]["limit"]]
+class Ensemble(torch.nn.Module):
+    """Members' next-token distributions averaged: returns log(mean softmax), which works as
+    logits for both the loss (cross-entropy of log-probabilities) and greedy decoding."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = torch.nn.ModuleList(members)
+        self.arch = members[0].arch
+
+    def new_caches(self):
+        return [[{} for _ in m.blocks] for m in self.members]
+
+    def forward(self, idx, pos=None, key_mask=None, caches=None):
+        probs = None
+        for i, m in enumerate(self.members):
+            logits = m(idx, pos=pos, key_mask=key_mask, caches=None if caches is None else caches[i])
+            p = torch.softmax(logits.double(), dim=-1)
+            probs = p if probs is None else probs + p
+        return torch.log(probs / len(self.members)).float()
+
+
+def load_model(base_path, adapter_path, device):
     net, base_sha = store.load_base(base_path, device)
     if adapter_path:
         tensors, s = store.load_adapter(adapter_path, base_path, base_sha)
@@ -62,11 +81,26 @@ def evaluate(cfg, base_path, adapter_path, data_path, out=None):
         lora.load_adapter_state(net, tensors)
         net.to(device)
     net.eval()
+    return net
+
+
+def evaluate(cfg, base_path, adapter_paths, data_path, out=None):
+    """adapter_paths: None or [] for the base alone, one adapter, or several (an ensemble)."""
+    device = runtime.setup(cfg)
+    rows = data.load_rows(data_path)[: cfg["eval"]["limit"]]
+    if isinstance(adapter_paths, str):
+        adapter_paths = [adapter_paths]
+    adapter_paths = adapter_paths or []
+    if len(adapter_paths) > 1:
+        net = Ensemble([load_model(base_path, a, device) for a in adapter_paths])
+        net.eval()
+    else:
+        net = load_model(base_path, adapter_paths[0] if adapter_paths else None, device)
     max_len = net.arch["max_len"]
     loss = mean_loss(net, [data.encode(r, max_len) for r in rows], True, device)
     predictions = greedy(net, rows, max_len, cfg["eval"]["max_new_tokens"], device)
     hits = sum(normalise(p) == normalise(r["sql"]) for p, r in zip(predictions, rows))
-    metrics = {"loss": loss, "exact_match": hits / len(rows), "n": len(rows)}
+    metrics = {"loss": loss, "exact_match": hits / len(rows), "n": len(rows), "members": max(1, len(adapter_paths))}
     sgr_worker.log_metric("loss", loss)
     sgr_worker.log_metric("exact_match", metrics["exact_match"])
     for k, v in metrics.items():
@@ -76,7 +110,8 @@ def evaluate(cfg, base_path, adapter_path, data_path, out=None):
             json.dump(dict(metrics, examples=[{"question": r["question"], "sql": r["sql"], "predicted": p} for r, p in list(zip(rows, predictions))[:5]]), f, indent=2)
             f.write("\n")
         sgr_worker.log_artifact(out, name="metrics", format="json")
-    print("sgr_lora eval: n=%d loss %.4f exact_match %.4f" % (len(rows), loss, metrics["exact_match"]), flush=True)
+    what = "ensemble of %d adapters" % len(adapter_paths) if len(adapter_paths) > 1 else "model"
+    print("sgr_lora eval (%s): n=%d loss %.4f exact_match %.4f" % (what, len(rows), loss, metrics["exact_match"]), flush=True)
     for r, p in list(zip(rows, predictions))[:3]:
         print("  want: %s\n  got:  %s" % (r["sql"], p), flush=True)
     return 0
