@@ -105,10 +105,19 @@ describe('through the kernel', () => {
     expect(outputsOf(kernel, ok.runId, 'count').lines).toBe(2);
     expect((await kernel.replay(ok.runId)).identical).toBe(true);
 
+    // Same params, same file: a cache hit; an edited file: the step runs again.
+    const steps = [{ id: 'data', skill: 'dataset', params: { source: { path: 'qa.csv' }, split: { train: 1, val: 0, test: 0 } } }, countLines];
+    const again = await runPlan(kernel, plan({ baseDir: dir, steps }));
+    expect(kernel.steps(again.runId).find((s) => s.step_id === 'data')?.cache_hit).toBe(1);
+    writeFileSync(join(dir, 'qa.csv'), 'question,sql,difficulty\nonly one?,SELECT 1;,1\n');
+    const edited = await runPlan(kernel, plan({ baseDir: dir, steps }));
+    expect(kernel.steps(edited.runId).find((s) => s.step_id === 'data')?.cache_hit).toBe(0);
+    expect(outputsOf(kernel, edited.runId, 'count').lines).toBe(1);
+
     mkdirSync(join(dir, 'sub'));
     const bad = await runPlan(kernel, plan({ baseDir: join(dir, 'sub'), steps: [{ id: 'data', skill: 'dataset', params: { source: { path: '../qa.csv' } } }] }));
     expect(bad.state).toBe('FAILED');
-    expect(kernel.steps(bad.runId)[0]).toMatchObject({ failure_class: 'user_error', error: expect.stringMatching(/^source\.path: \.\.\/qa\.csv is outside the experiment directory/) });
+    expect(kernel.steps(bad.runId)[0]).toMatchObject({ failure_class: 'user_error', error: expect.stringMatching(/source\.path: \.\.\/qa\.csv is outside the experiment directory/) });
 
     writeFileSync(join(dir, 'bad.jsonl'), '{"question":"a"}\n{"question":\n');
     const broken = await runPlan(kernel, plan({ baseDir: dir, steps: [{ id: 'data', skill: 'dataset', params: { source: { path: 'bad.jsonl' } } }] }));

@@ -3,11 +3,13 @@
  * a `.jsonl`/`.csv` file below the experiment directory, shuffled and split into
  * train/val/test JSONL artifacts with summary statistics and a digest of the whole set.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { StepFailure } from '../../kernel/lifecycle/failure';
 import type { InProcessSkill } from '../../kernel/skills/api';
 import { artifactRefSchema } from '../utility/job-outputs';
-import { ingestFile, type Row } from './ingest';
+import { ingestFile, resolveInside, type Row } from './ingest';
 import { datasetStats, sha256, splitRows, toJsonl } from './split';
 import { generateSynthetic } from './synthetic';
 import { TABLE_NAMES } from './tables';
@@ -81,12 +83,20 @@ export const datasetSkill: InProcessSkill = {
   kind: 'inproc',
   deterministic: true,
   name: 'dataset',
-  version: '1.0.0',
+  // 1.1.0: the content of a path source is part of the cache key.
+  version: '1.1.0',
   description: 'Builds a dataset (seeded synthetic text-to-SQL, or a .jsonl/.csv file) and splits it into train/val/test JSONL.',
   // Path sources read a file, but only below the experiment directory (checked in ingest).
   capabilities: [],
   params: datasetParams,
   outputs: datasetOutputs,
+  // A path source's bytes are part of the cache key: editing the file re-runs the step.
+  cacheInputs(raw, baseDir): Record<string, string> {
+    const path = (raw as { source?: { path?: unknown } }).source?.path;
+    if (typeof path !== 'string' || path.includes('${')) return {};
+    const file = resolveInside(baseDir, path);
+    return { source: `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}` };
+  },
   async run(raw, ctx) {
     const p = datasetParams.parse(raw);
     const { rows, sourceDigest } = loadRows(p, ctx.baseDir);
