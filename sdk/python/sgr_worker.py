@@ -25,6 +25,7 @@ __all__ = [
     "save_checkpoint",
     "latest_checkpoint",
     "should_stop",
+    "install_stop_handlers",
     "heartbeat",
     "progress",
 ]
@@ -202,12 +203,19 @@ def progress(fraction, message=None):
     _emit(event)
 
 
-def _install_stop_handlers():
+_handlers_installed = False
+
+
+def install_stop_handlers():
     """Turn SIGTERM/SIGUSR1 into should_stop() instead of dying, so the loop can checkpoint.
 
-    Only under SGR: a plain script keeps Python's default behaviour. An existing Python
-    handler is still called (chained); we never exit on our own.
+    Done at import under SGR; call it to make a plain run (outside SGR) preemptible too.
+    An existing Python handler is still called (chained); we never exit on our own.
+    Installing twice is a no-op.
     """
+    global _handlers_installed
+    if _handlers_installed:
+        return
     for sig in (signal.SIGTERM, signal.SIGUSR1):
         previous = signal.getsignal(sig)
 
@@ -221,7 +229,8 @@ def _install_stop_handlers():
         except ValueError:
             # Imported outside the main thread: signals cannot be handled here.
             return
+    _handlers_installed = True
 
 
 if _events_path() is not None:
-    _install_stop_handlers()
+    install_stop_handlers()

@@ -8,35 +8,19 @@ another run is ignored with a warning rather than silently mixed in.
 
 import os
 import random
-import signal
 import sys
-import threading
 
 import torch
 
 import sgr_worker
 
-_stop = threading.Event()
-
-
 def install_stop_handlers():
-    """SIGTERM/SIGUSR1 set a flag the loop polls (chaining any existing handler).
-
-    sgr_worker does the same, but only under SGR; a plain run is preemptible too.
-    """
-    for sig in (signal.SIGTERM, signal.SIGUSR1):
-        previous = signal.getsignal(sig)
-
-        def handler(signum, frame, previous=previous):
-            _stop.set()
-            if callable(previous):
-                previous(signum, frame)
-
-        signal.signal(sig, handler)
+    """SIGTERM/SIGUSR1 set should_stop(), under SGR and in a plain run alike."""
+    sgr_worker.install_stop_handlers()
 
 
 def should_stop():
-    return _stop.is_set() or sgr_worker.should_stop()
+    return sgr_worker.should_stop()
 
 
 def _directory():
