@@ -13,7 +13,7 @@ function fixture(): Manifest {
       {
         id: 'train', skill: 'python', skillVersion: '1.1.0', params: { script: 'train.py', lr: 0.1, layers: [64, 64] },
         cacheKey: D1, cacheHit: false, attempt: 1, state: 'COMPLETED', outputs: { model: { $artifact: D2, size: 3, name: 'm.bin' }, acc: 0.9 },
-        artifacts: { model: D2 }, durationMs: 120,
+        artifacts: { model: D2 }, durationMs: 120, command: null,
       },
     ],
     data: { [D2]: { size: 3, producedBy: ['train.outputs.model'], consumedBy: [] } },

@@ -25,6 +25,8 @@ export const manifestStepSchema = z.strictObject({
   /** Every artifact in `outputs`, by output path (`out`, `files.0`). */
   artifacts: z.record(z.string(), digest),
   durationMs: ms,
+  /** The exact command (argv) of the job that produced the outputs; null for in-process steps and cache hits. */
+  command: z.array(z.string()).nullable(),
 });
 export type ManifestStep = z.infer<typeof manifestStepSchema>;
 

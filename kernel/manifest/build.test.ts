@@ -33,6 +33,9 @@ describe('buildManifest', () => {
     expect(m.run).toMatchObject({ id: runId, state: 'COMPLETED', kernelVersion: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     const make = m.steps.find((s) => s.id === 'make');
     expect(make).toMatchObject({ skill: 'shell', skillVersion: expect.any(String), cacheHit: false, attempt: 1, state: 'COMPLETED' });
+    // The exact command the job ran, from its durable intent record.
+    expect(make?.command).toEqual(['/bin/sh', '-c', expect.stringContaining('echo banana > t.txt')]);
+    expect(m.steps.find((s) => s.id === 'count')?.command?.join(' ')).toMatch(/python3? -u .*count\.py/);
     const digest = make?.artifacts.text as string;
     expect(m.data[digest]).toEqual({ size: 7, producedBy: ['make.outputs.text'], consumedBy: ['count'] });
     expect(m.metrics).toEqual({ make: { loss: 0.2 } });

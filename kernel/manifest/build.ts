@@ -10,6 +10,7 @@ import { MANIFEST_VERSION, type Manifest, type ManifestStep } from '../common/ma
 import { isArtifactRef, type Plan } from '../common/plan';
 import { findRefs } from '../common/refs';
 import { getCached } from '../store/cache-repo';
+import { listEffects } from '../store/effects-repo';
 import { decodeJson } from '../store/json-column';
 import { listMetrics } from '../store/metrics-repo';
 import type { RunRow } from '../store/runs-repo';
@@ -27,6 +28,12 @@ export function buildManifest(kernel: Kernel, runId: string): Manifest {
   const rows = kernel.steps(runId).sort((a, b) => (order.get(a.step_id) ?? 0) - (order.get(b.step_id) ?? 0));
   const skillOf = new Map(plan.steps.map((s) => [s.id, s.skill]));
 
+  // The job intent records hold each attempt's argv.
+  const commands = new Map<string, string[]>();
+  for (const e of listEffects(kernel.db, runId)) {
+    const argv = e.kind === 'job.start' && e.detail_json ? (JSON.parse(e.detail_json) as { argv?: unknown }).argv : undefined;
+    if (Array.isArray(argv)) commands.set(`${e.step_id}#${e.attempt}`, argv.map(String));
+  }
   const steps: ManifestStep[] = rows.map((r) => {
     const skill = skillOf.get(r.step_id) ?? 'unknown';
     const outputs = decodeJson<Record<string, unknown>>(r.outputs_json, kernel.journal.blobs);
@@ -44,6 +51,7 @@ export function buildManifest(kernel: Kernel, runId: string): Manifest {
       outputs,
       artifacts,
       durationMs: r.started_at !== null && r.ended_at !== null ? r.ended_at - r.started_at : null,
+      command: r.cache_hit === 1 ? null : commands.get(`${r.step_id}#${r.attempt}`) ?? null,
     };
   });
 
