@@ -68,4 +68,42 @@ export default tseslint.config(
       ],
     },
   },
+  // Electron main: the only place (with preload/) that may import electron; it embeds the
+  // kernel (kernel/**) but never reaches into the renderer or the preload.
+  {
+    files: ['main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/renderer/*', '**/renderer', '**/preload/*', '**/preload'], message: 'main/ talks to the renderer over IPC only' }] },
+      ],
+    },
+  },
+  // Preload: electron and the contract's name lists, nothing else (it runs sandboxed).
+  {
+    files: ['preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!electron$|\\.\\./kernel/common/contract$)', message: 'preload/ may import only electron and kernel/common/contract' }] },
+      ],
+    },
+  },
+  // Renderer (.ts and .tsx): never electron or Node; of the kernel, kernel/common only.
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true } } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'the renderer never imports electron: use the SgrApi client' }],
+          patterns: [
+            { regex: '^(node:|fs$|path$|os$|child_process$|crypto$|net$|http$|https$|worker_threads$)', message: 'the renderer runs in a sandbox: no Node built-ins' },
+            { regex: '(^|/)kernel/(?!common(/|$))', message: 'the renderer may import kernel/common only' },
+          ],
+        },
+      ],
+    },
+  },
 );
