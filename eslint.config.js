@@ -92,6 +92,8 @@ export default tseslint.config(
   // Renderer (.ts and .tsx): never electron or Node; of the kernel, kernel/common only.
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    // Build configs (vite, vitest) run in Node, not in the page.
+    ignores: ['renderer/*.config.ts'],
     languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true } } },
     rules: {
       'no-restricted-imports': [
