@@ -1,0 +1,40 @@
+import { useEffect, useState } from 'react';
+import { connectionStatus, onConnectionStatus } from './api';
+import { ThemeToggle } from './components/ThemeToggle';
+import { RunsPage } from './features/runs/RunsPage';
+import { RunPage } from './features/run/RunPage';
+import { useRouteStore } from './stores/route-store';
+
+function ConnectionDot() {
+  const [status, setStatus] = useState(connectionStatus());
+  useEffect(() => onConnectionStatus(setStatus), []);
+  return <span className={`conn conn-${status}`} data-testid="connection" data-status={status} title={`connection: ${status}`} />;
+}
+
+export function App() {
+  const route = useRouteStore((s) => s.route);
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a className="brand" href="#/runs" data-testid="nav-runs">
+          <span className="brand-mark">◆</span> SGR Workbench
+        </a>
+        <nav className="crumbs">
+          <a href="#/runs">Runs</a>
+          {route.page === 'run' && (
+            <>
+              <span className="sep">/</span>
+              <a href={`#/runs/${encodeURIComponent(route.runId)}`} className="mono">
+                {route.runId}
+              </a>
+            </>
+          )}
+        </nav>
+        <div className="spacer" />
+        <ConnectionDot />
+        <ThemeToggle />
+      </header>
+      <main className="content">{route.page === 'runs' ? <RunsPage /> : <RunPage runId={route.runId} stepId={route.stepId} />}</main>
+    </div>
+  );
+}

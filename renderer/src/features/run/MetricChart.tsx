@@ -1,0 +1,60 @@
+/** uPlot chart: series overlaid, each with its min/max band; drag to zoom, double-click resets. */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import { positiveOnly, type Aligned } from '../../lib/series';
+
+export const PALETTE = ['#4f8cff', '#f59e0b', '#10b981', '#ef4444', '#a855f7', '#06b6d4', '#ec4899', '#84cc16'];
+
+function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+export function MetricChart({ data, logScale, resetKey, theme }: { data: Aligned; logScale: boolean; resetKey: number; theme: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const axis = cssVar('--fg-muted', '#888');
+    const grid = cssVar('--border', '#333');
+    const series: uPlot.Series[] = [{ label: 'step' }];
+    const cols: (number | null)[][] = [data.x];
+    const bands: uPlot.Band[] = [];
+    const fix = (v: (number | null)[]): (number | null)[] => (logScale ? positiveOnly(v) : v);
+    data.series.forEach((s, i) => {
+      const color = PALETTE[i % PALETTE.length] as string;
+      const base = cols.length;
+      series.push({ label: s.label, stroke: color, width: 1.6, spanGaps: true, points: { show: false } });
+      series.push({ label: `${s.label} max`, stroke: `${color}55`, width: 0.5, spanGaps: true, points: { show: false } });
+      series.push({ label: `${s.label} min`, stroke: `${color}55`, width: 0.5, spanGaps: true, points: { show: false } });
+      cols.push(fix(s.mean), fix(s.max), fix(s.min));
+      bands.push({ series: [base + 1, base + 2], fill: `${color}22` });
+    });
+    const opts: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height: Math.max(160, el.clientHeight - 8),
+      series,
+      bands,
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false }, points: { show: false } },
+      scales: { x: { time: false }, y: logScale ? { distr: 3 } : {} },
+      axes: [
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 60 },
+      ],
+    };
+    const u = new uPlot(opts, cols as uPlot.AlignedData, el);
+    plot.current = u;
+    const ro = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height: Math.max(160, el.clientHeight - 8) }));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+  }, [data, logScale, resetKey, theme]);
+
+  return <div className="metric-chart" ref={host} data-testid="metric-chart" data-points={data.points} data-series={data.series.length} data-log={logScale} />;
+}
