@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../store/migrate';
+import { insertRun } from '../store/runs-repo';
 
 const plan = JSON.stringify({
   name: 'exp',
@@ -12,7 +13,7 @@ const plan = JSON.stringify({
 });
 
 describe('migration 0004 (run summary)', () => {
-  it('backfills existing runs and keeps new ones summarized by triggers', () => {
+  it('backfills existing runs; insertRun and the end trigger keep new ones summarized', () => {
     const db = new Database(':memory:');
     migrate(db, 3);
     db.prepare("INSERT INTO runs (id, name, experiment_file, plan_json, plan_digest, state, created_at, started_at, ended_at) VALUES ('r1','exp','e.yaml',?,'d','COMPLETED',1,10,110)").run(plan);
@@ -29,12 +30,13 @@ describe('migration 0004 (run summary)', () => {
     ]);
     expect(db.prepare("SELECT rowid FROM runs_fts WHERE text LIKE '%train%'").all()).toHaveLength(1);
 
-    db.prepare("INSERT INTO runs (id, name, plan_json, plan_digest, state, created_at) VALUES ('r2','other',?,'d','CREATED',2)").run(plan);
+    insertRun(db, { id: 'r2', name: 'other', experimentFile: null, experimentDigest: null, planJson: plan, planDigest: 'd', createdAt: 2 });
     expect(db.prepare("SELECT steps_count, tags, duration_ms FROM runs WHERE id = 'r2'").get()).toEqual({ steps_count: 3, tags: '["shell","train"]', duration_ms: null });
     db.prepare("INSERT INTO metrics (run_id, step_id, attempt, name, step, value, ts) VALUES ('r2','a',1,'accuracy',1,0.5,1),('r2','a',1,'accuracy',2,0.9,1)").run();
     db.prepare("UPDATE runs SET state = 'COMPLETED', started_at = 5, ended_at = 25 WHERE id = 'r2'").run();
     expect(db.prepare("SELECT duration_ms, best_name, best_value FROM runs WHERE id = 'r2'").get()).toEqual({ duration_ms: 20, best_name: 'accuracy', best_value: 0.9 });
     expect(db.prepare("SELECT run_id FROM run_tags WHERE tag = 'train' ORDER BY run_id").all()).toEqual([{ run_id: 'r1' }, { run_id: 'r2' }]);
     expect(db.prepare("SELECT count(*) AS n FROM run_params WHERE run_id = 'r2'").get()).toEqual({ n: 4 });
+    expect(db.prepare("SELECT rowid FROM runs_fts WHERE text LIKE '%other%'").all()).toHaveLength(1);
   });
 });

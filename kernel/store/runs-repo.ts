@@ -33,6 +33,42 @@ export function insertRun(db: Db, r: NewRun): void {
     `INSERT INTO runs (id, name, experiment_file, experiment_digest, plan_json, plan_digest, state, created_at)
      VALUES (?, ?, ?, ?, ?, ?, 'CREATED', ?)`,
   ).run(r.id, r.name, r.experimentFile, r.experimentDigest, r.planJson, r.planDigest, r.createdAt);
+  indexRunPlan(db, r.id, r.planJson);
+}
+
+/**
+ * Fills a new run's browsing summary (migration 0004): step count, main target, tags (the
+ * plan's skills), scalar step params and the search text. Runs are immutable once planned,
+ * so this happens once, at insert. `search: false` leaves the search row to a bulk loader.
+ * @example indexRunPlan(db, 'r1', JSON.stringify(plan))
+ */
+export function indexRunPlan(db: Db, runId: string, planJson: string, opts: { search?: boolean } = {}): void {
+  const plan = JSON.parse(planJson) as { steps?: Array<{ skill?: unknown; target?: unknown; params?: Record<string, unknown> }> };
+  const steps = Array.isArray(plan.steps) ? plan.steps : [];
+  const targets = new Map<string, number>();
+  const skills = new Set<string>();
+  const params = new Map<string, [string, string, number | null]>();
+  for (const s of steps) {
+    const t = typeof s.target === 'string' ? s.target : 'local';
+    targets.set(t, (targets.get(t) ?? 0) + 1);
+    if (typeof s.skill === 'string') skills.add(s.skill);
+    for (const [key, v] of Object.entries(s.params ?? {})) {
+      const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
+      if (text !== null) params.set(`${key}\0${text}`, [key, text, typeof v === 'number' ? v : null]);
+    }
+  }
+  const target = [...targets].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'local';
+  const tags = [...skills].sort();
+  const tagsJson = JSON.stringify(tags);
+  const row = stmt(db, 'UPDATE runs SET steps_count = ?, target = ?, tags = ? WHERE id = ? RETURNING rowid, name, experiment_file').get(
+    steps.length, target, tagsJson, runId,
+  ) as { rowid: number; name: string; experiment_file: string | null };
+  const p = stmt(db, 'INSERT OR IGNORE INTO run_params (run_id, key, value_text, value_num) VALUES (?, ?, ?, ?)');
+  for (const [key, text, num] of params.values()) p.run(runId, key, text, num);
+  const t = stmt(db, 'INSERT OR IGNORE INTO run_tags (tag, run_id) VALUES (?, ?)');
+  for (const tag of tags) t.run(tag, runId);
+  if (opts.search === false) return;
+  stmt(db, 'INSERT INTO runs_fts (rowid, text) VALUES (?, ?)').run(row.rowid, `${runId} ${row.name} ${row.experiment_file ?? ''} ${tagsJson}`);
 }
 
 export function getRun(db: Db, id: string): RunRow | undefined {

@@ -1,10 +1,11 @@
 import type { Migration } from '../migrate';
 
 /*
- * The summary of a run is computed by SQLite triggers from what every writer already
- * stores (runs.plan_json, metrics), so any process that writes the journal — the CLI, the
- * app, a resumer — keeps it right without calling anything, and the backfill below is the
- * very same SQL run over existing rows.
+ * Summary columns for the runs browser (U2). Plan-derived ones (steps, target, tags,
+ * params, search text) are written by insertRun (runs-repo.ts indexRunPlan) — in
+ * JavaScript, because the same work as a JSON-parsing trigger made seeding 100k runs 5×
+ * slower. End-derived ones (duration, best metric) are kept by a trigger on ended_at, so
+ * every writer (CLI, app, resumer) keeps them right. The backfill is the same rules in SQL.
  */
 
 /** Summary columns of run `r` (an alias of `runs`), derived from its plan. */
@@ -74,8 +75,12 @@ export const m0004: Migration = {
       CREATE VIRTUAL TABLE runs_fts USING fts5(text, tokenize = 'trigram');
 
       CREATE INDEX runs_experiment ON runs(experiment_file, created_at);
-      CREATE INDEX runs_duration ON runs(duration_ms, created_at);
-      CREATE INDEX runs_best ON runs(best_value, created_at);
+      -- Nullable sort keys sort their nulls (running runs) last in both directions: one
+      -- index per direction, so every order is an index walk.
+      CREATE INDEX runs_duration_asc ON runs(duration_ms IS NULL, duration_ms, created_at);
+      CREATE INDEX runs_duration_desc ON runs(duration_ms IS NOT NULL, duration_ms, created_at);
+      CREATE INDEX runs_best_asc ON runs(best_value IS NULL, best_value, created_at);
+      CREATE INDEX runs_best_desc ON runs(best_value IS NOT NULL, best_value, created_at);
       CREATE INDEX runs_created_id ON runs(created_at, id);
       -- Covering: a series is downsampled from the index alone, without touching the table.
       DROP INDEX metrics_series;
@@ -87,12 +92,6 @@ export const m0004: Migration = {
       INSERT OR IGNORE INTO run_tags (tag, run_id) SELECT t.value, runs.id FROM runs, json_each(runs.tags) t;
       INSERT INTO runs_fts (rowid, text) SELECT rowid, ${searchText('runs')} FROM runs;
 
-      CREATE TRIGGER runs_summary_insert AFTER INSERT ON runs BEGIN
-        UPDATE runs SET ${planSummary('new')} WHERE rowid = new.rowid;
-        INSERT OR IGNORE INTO run_params (run_id, key, value_text, value_num) ${paramRows('new')};
-        INSERT OR IGNORE INTO run_tags (tag, run_id) SELECT t.value, r.id FROM runs r, json_each(r.tags) t WHERE r.rowid = new.rowid;
-        INSERT INTO runs_fts (rowid, text) SELECT rowid, ${searchText('runs')} FROM runs WHERE rowid = new.rowid;
-      END;
       CREATE TRIGGER runs_summary_end AFTER UPDATE OF ended_at ON runs BEGIN
         UPDATE runs SET ${endSummary('new')} WHERE rowid = new.rowid;
       END;
