@@ -35,7 +35,7 @@ export function StepPanel({ runId, step, onClose }: { runId: string; step: StepD
           </div>
           <div className="muted small">
             {step.skill} · {step.target} · attempt {step.attempt}
-            {step.preemptions > 0 ? ` · ${step.preemptions} preemptions` : ''} · {formatDuration(step.durationMs)}
+            {step.preemptions > 0 ? ` · ${step.preemptions} preemptions` : ''} · {formatDuration(step.durationMs ?? (step.state === 'RUNNING' && step.startedAt ? Date.now() - step.startedAt : null))}
           </div>
         </div>
         <button type="button" className="btn ghost" onClick={onClose} data-testid="step-panel-close" aria-label="Close (Esc)" title="Close (Esc)">
