@@ -13,6 +13,7 @@ import { logsCommand } from './commands/logs';
 import { manifestCommand } from './commands/manifest';
 import { replayCommand } from './commands/replay';
 import { resumeCommand, runCommand } from './commands/run';
+import { serveCommand } from './commands/serve';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -61,6 +62,7 @@ program.command('manifest <runId>').description("a run's reproducibility manifes
   .action(act((id: string, o: object) => manifestCommand(id, { ...g(), ...o })));
 program.command('diff <runA> <runB>').description('what changed between two runs: params, data, code, environment, metrics, steps')
   .option('--json', 'JSON output').action(act((a: string, b: string, o: object) => diffCommand(a, b, { ...g(), ...o })));
+program.command('serve').description('the workbench UI in a browser (token-protected, loopback by default)').option('--host <host>', 'address to listen on', '127.0.0.1').option('--port <port>', 'port (0 = any free one)', '0').option('--open-token <token>', 'use this token instead of a random one').option('--allow-remote', 'allow a non-loopback --host').action(act((o: object) => serveCommand({ ...g(), ...o })));
 const cas = program.command('cas').description('the content-addressed artifact store');
 cas.command('verify').description('re-hash every blob; exit 4 if any is corrupt').option('--json', 'JSON output')
   .option('--quarantine', 'move corrupt blobs to cas/corrupt/').action(act((o: object) => casVerifyCommand({ ...g(), ...o })));

@@ -1,0 +1,106 @@
+/**
+ * Live events across processes: a run started by `sgr run` in another process writes the
+ * shared journal, never this process's bus. The tailer polls the journal (every 200 ms,
+ * indexed queries only) and emits contract events: new runs by rowid cursor, run states of
+ * the runs that are not ended, step rows of runs whose event seq moved, new metric rows by
+ * rowid cursor. Logs are not pushed: clients poll `logs.read` (see docs/serve.md).
+ */
+import type { EventName, EventPayload } from '../common/contract';
+import type { RunState, StepState } from '../common/plan';
+import type { Db } from '../store/db';
+
+type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+const ACTIVE = "('CREATED', 'PLANNED', 'RUNNING')";
+
+export class JournalTailer {
+  private runRowid = 0;
+  private metricRowid = 0;
+  private readonly runs = new Map<string, { state: RunState; seq: number }>();
+  private readonly steps = new Map<string, string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly emit: Emit,
+    private readonly intervalMs = 200,
+  ) {
+    // Start from now: history is read through the methods, not replayed as events.
+    this.runRowid = (db.prepare('SELECT coalesce(max(rowid), 0) AS m FROM runs').get() as { m: number }).m;
+    this.metricRowid = (db.prepare('SELECT coalesce(max(rowid), 0) AS m FROM metrics').get() as { m: number }).m;
+    for (const r of db.prepare(`SELECT id, state FROM runs WHERE state IN ${ACTIVE}`).all() as Array<{ id: string; state: RunState }>) {
+      this.runs.set(r.id, { state: r.state, seq: this.maxSeq(r.id) });
+      this.rememberSteps(r.id);
+    }
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      try {
+        this.poll();
+      } catch (err) {
+        process.emitWarning(`journal tailer: ${(err as Error).message}`);
+      }
+    }, this.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private maxSeq(runId: string): number {
+    return (this.db.prepare('SELECT coalesce(max(seq), 0) AS m FROM events WHERE run_id = ?').get(runId) as { m: number }).m;
+  }
+
+  private rememberSteps(runId: string): void {
+    for (const s of this.stepRows(runId)) this.steps.set(`${runId}\0${s.step_id}`, `${s.state}#${s.attempt}`);
+  }
+
+  private stepRows(runId: string) {
+    return this.db.prepare('SELECT step_id, state, attempt, cache_hit FROM steps WHERE run_id = ?').all(runId) as Array<{ step_id: string; state: StepState; attempt: number; cache_hit: number }>;
+  }
+
+  /** One look at the journal; public so tests can drive it without timers. */
+  poll(): void {
+    const fresh = this.db.prepare('SELECT rowid, id, state FROM runs WHERE rowid > ? ORDER BY rowid').all(this.runRowid) as Array<{ rowid: number; id: string; state: RunState }>;
+    for (const r of fresh) {
+      this.runRowid = r.rowid;
+      this.emit('run.created', { runId: r.id });
+      this.runs.set(r.id, { state: 'CREATED', seq: 0 });
+    }
+    // Resumed runs come back to RUNNING: the active set is re-read each time (runs_state index).
+    for (const r of this.db.prepare(`SELECT id, state FROM runs WHERE state IN ${ACTIVE}`).all() as Array<{ id: string; state: RunState }>) {
+      if (!this.runs.has(r.id)) this.runs.set(r.id, { state: r.state, seq: this.maxSeq(r.id) });
+    }
+    for (const [runId, known] of this.runs) {
+      const seq = this.maxSeq(runId);
+      if (seq !== known.seq) {
+        known.seq = seq;
+        for (const s of this.stepRows(runId)) {
+          const key = `${runId}\0${s.step_id}`;
+          const sig = `${s.state}#${s.attempt}`;
+          if (this.steps.get(key) === sig) continue;
+          const first = !this.steps.has(key);
+          this.steps.set(key, sig);
+          if (first && s.state === 'PENDING') continue;
+          this.emit('step.stateChanged', { runId, stepId: s.step_id, state: s.state, attempt: s.attempt, cacheHit: s.cache_hit === 1 });
+        }
+      }
+      const run = this.db.prepare('SELECT state, error FROM runs WHERE id = ?').get(runId) as { state: RunState; error: string | null } | undefined;
+      if (run && run.state !== known.state) {
+        known.state = run.state;
+        this.emit('run.stateChanged', { runId, state: run.state, error: run.error });
+      }
+      if (run && !['CREATED', 'PLANNED', 'RUNNING'].includes(run.state)) {
+        this.runs.delete(runId);
+        for (const k of this.steps.keys()) if (k.startsWith(`${runId}\0`)) this.steps.delete(k);
+      }
+    }
+    const metrics = this.db.prepare('SELECT rowid, run_id, step_id, name, value, step FROM metrics WHERE rowid > ? ORDER BY rowid LIMIT 10000').all(this.metricRowid) as Array<{ rowid: number; run_id: string; step_id: string; name: string; value: number; step: number | null }>;
+    for (const m of metrics) {
+      this.metricRowid = m.rowid;
+      this.emit('step.metricReported', { runId: m.run_id, stepId: m.step_id, name: m.name, value: m.value, step: m.step });
+    }
+  }
+}
