@@ -56,7 +56,7 @@ describe('buildConfig', () => {
     expect(() => buildConfig({}, { rank: 0 })).toThrow(/config\.lora\.rank: must be >= 1/);
     expect(() => buildConfig({}, { rank: 2.5 })).toThrow(/config\.lora\.rank: must be a whole number/);
     expect(() => buildConfig({}, { targets: ['x'] })).toThrow(/config\.lora\.targets\.0: a LoRA target is one of q, k, v, o/);
-    expect(() => buildConfig({}, { d_model: 30 })).toThrow(/config\.model\.d_model: must be divisible by model\.n_heads/);
+    expect(() => buildConfig({}, { d_model: 31 })).toThrow(/config\.model\.d_model: must be divisible by model\.n_heads/);
   });
 
   it('lists every leaf of the defaults among the dotted paths', () => {

@@ -16,7 +16,7 @@ describe('renderTemplate', () => {
   });
 
   it('uses the alias before a leaf search (lr is both pretrain.lr and train.lr)', () => {
-    expect(renderTemplate('{{lr}} {{pretrain.lr}}', config)).toBe("'0.003' '0.003'");
+    expect(renderTemplate('{{lr}} {{pretrain.lr}}', config)).toBe("'0.003' '0.006'");
   });
 
   it('renders lists as JSON and null as an empty word', () => {

@@ -1,18 +1,19 @@
 /**
  * The reference trainer's configuration (sdk/python/sgr_lora/config.py), mirrored so a
  * config step can freeze the full object before any job runs: defaults, the override
- * names a sweep may use, and the same bounds the trainer checks.
+ * names a sweep may use, and the same bounds the trainer checks. A test compares the
+ * defaults with the Python ones, so the two cannot drift apart.
  */
 import { z } from 'zod';
 
 export const TRAINER_DEFAULTS = {
   seed: 0,
   threads: 1,
-  model: { d_model: 64, n_layers: 2, n_heads: 4, max_len: 192, dropout: 0.0 },
-  pretrain: { steps: 300, lr: 3e-3, batch_size: 32 },
+  model: { d_model: 64, n_layers: 2, n_heads: 2, max_len: 400, dropout: 0.0 },
+  pretrain: { steps: 300, lr: 6e-3, batch_size: 32 },
   lora: { rank: 8, alpha: 16, dropout: 0.0, targets: ['q', 'v'] },
   train: { steps: 150, lr: 5e-3, batch_size: 16, difficulty: null, log_every: 10, eval_every: 50, checkpoint_every: 25 },
-  eval: { limit: 200, max_new_tokens: 96 },
+  eval: { limit: 200, max_new_tokens: 192 },
   prune: null,
 } as const;
 
