@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RandomSampler } from './random';
-import { choice, int, type Params, type Space } from './space';
+import { choice, int, logUniform, uniform, type Params, type Space } from './space';
 import { runStudy } from './study';
 import { branin, quadratic } from './test-functions';
 import { TpeSampler } from './tpe';
@@ -39,5 +39,27 @@ describe('TPE vs random search, same budget, median over 15 seeds', () => {
     const late = s.history.slice(40);
     expect(late.filter((t) => t.params.c === 'c').length).toBeGreaterThan(10);
     expect(Math.min(...s.history.map((t) => t.value))).toBe(0);
+  });
+});
+
+describe('TPE options', () => {
+  it('refine keeps suggestions in range, replays by seed, and leaves the default draws untouched', () => {
+    const space: Space = { x: uniform(-5, 10), lr: logUniform(1e-5, 1e-1), n: int(1, 8) };
+    const f = (p: Params): number => ((p.x as number) - 1) ** 2 + Math.log10(p.lr as number) ** 2 + (p.n as number);
+    const run = (opts: object): Params[] => {
+      const s = new TpeSampler(space, { seed: 7, ...opts });
+      runStudy(s, f, 30);
+      return s.history.map((t) => t.params);
+    };
+    const refined = run({ refine: { steps: 8, scale: 0.02 } });
+    expect(run({ refine: { steps: 8, scale: 0.02 } })).toEqual(refined);
+    for (const p of refined) {
+      expect(p.x as number).toBeGreaterThanOrEqual(-5);
+      expect(p.x as number).toBeLessThanOrEqual(10);
+      expect(p.lr as number).toBeGreaterThanOrEqual(1e-5);
+      expect(p.lr as number).toBeLessThanOrEqual(1e-1);
+      expect(Number.isInteger(p.n)).toBe(true);
+    }
+    expect(run({ refine: { steps: 0, scale: 0.02 } })).toEqual(run({}));
   });
 });
