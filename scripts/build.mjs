@@ -15,6 +15,8 @@ const common = {
   logLevel: 'warning',
 };
 await build({ ...common, entryPoints: ['kernel/cli/main.ts'], outfile: 'dist/sgr.mjs' });
+// The e2e tests' journal seeding tool (100k runs, a 1M-point series).
+await build({ ...common, entryPoints: ['e2e/tools/seed.ts'], outfile: 'dist/e2e-seed.mjs' });
 if (process.argv.includes('--bench')) {
   await build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.mjs' });
 }

@@ -27,8 +27,9 @@ export function MetricChart({ data, logScale, resetKey, theme }: { data: Aligned
       const color = PALETTE[i % PALETTE.length] as string;
       const base = cols.length;
       series.push({ label: s.label, stroke: color, width: 1.6, spanGaps: true, points: { show: false } });
-      series.push({ label: `${s.label} max`, stroke: `${color}55`, width: 0.5, spanGaps: true, points: { show: false } });
-      series.push({ label: `${s.label} min`, stroke: `${color}55`, width: 0.5, spanGaps: true, points: { show: false } });
+      // The min/max envelope is drawn as lines too, so a one-bucket spike stays visible.
+      series.push({ label: `${s.label} max`, stroke: `${color}aa`, width: 1, spanGaps: true, points: { show: false } });
+      series.push({ label: `${s.label} min`, stroke: `${color}aa`, width: 1, spanGaps: true, points: { show: false } });
       cols.push(fix(s.mean), fix(s.max), fix(s.min));
       bands.push({ series: [base + 1, base + 2], fill: `${color}22` });
     });
@@ -45,6 +46,8 @@ export function MetricChart({ data, logScale, resetKey, theme }: { data: Aligned
         { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 60 },
       ],
     };
+    // What the y axis really spans once drawn: e2e tests check a spike is not clipped.
+    opts.hooks = { draw: [(p) => void (el.dataset.scaleMax = String(p.scales.y?.max ?? ''))] };
     const u = new uPlot(opts, cols as uPlot.AlignedData, el);
     plot.current = u;
     const ro = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height: Math.max(160, el.clientHeight - 8) }));
@@ -56,5 +59,6 @@ export function MetricChart({ data, logScale, resetKey, theme }: { data: Aligned
     };
   }, [data, logScale, resetKey, theme]);
 
-  return <div className="metric-chart" ref={host} data-testid="metric-chart" data-points={data.points} data-series={data.series.length} data-log={logScale} />;
+  const ymax = data.series.reduce((m, s) => s.max.reduce<number>((a, v) => (v !== null && v > a ? v : a), m), -Infinity);
+  return <div className="metric-chart" ref={host} data-testid="metric-chart" data-points={data.points} data-series={data.series.length} data-log={logScale} data-ymax={Number.isFinite(ymax) ? ymax : ''} />;
 }

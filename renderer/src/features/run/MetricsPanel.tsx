@@ -66,6 +66,7 @@ export function MetricsPanel({ runId, stepId }: { runId: string; stepId?: string
               key={n}
               type="button"
               className={`chip${chosen.includes(n) ? ' on' : ''}`}
+              aria-pressed={chosen.includes(n)}
               data-testid={`metric-chip-${n}`}
               onClick={() => setChosen((c) => (c.includes(n) ? c.filter((x) => x !== n) : [...c, n]))}
             >
