@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- overhead|dag|cas|hpo|ablation ...]`: runs the benchmarks, each against its
+ * `npm run bench [-- overhead|dag|cas|hpo|ablation|metrics ...]`: runs the benchmarks, each against its
  * peer in the same run, and writes BENCHMARKS.md (figures + ratios + the reproducing command);
  * a partial run replaces only its own sections.
  */
@@ -11,6 +11,7 @@ import { benchCasIngest } from './cas-ingest';
 import { benchDag200 } from './dag-200';
 import { benchHpoQuality } from './hpo-quality';
 import { benchKernelOverhead } from './kernel-overhead';
+import { benchMetrics } from './metrics';
 import type { BenchResult } from './types';
 
 const root = resolve(import.meta.dirname, '..');
@@ -41,6 +42,10 @@ if (all || wanted.includes('hpo')) {
 if (all || wanted.includes('ablation')) {
   log('bench: rank-ablation example, fresh and cached, vs the same trainer commands without an orchestrator');
   results.push(await benchAblation({ workDir, sgrCli: join(root, 'bin', 'sgr.mjs'), root, log }));
+}
+if (all || wanted.includes('metrics')) {
+  log('bench: metric ingest (appendMetrics vs raw inserts) and a 1M-point series query (rollups vs full scan)');
+  results.push(await benchMetrics({ workDir, log }));
 }
 
 const fmt = (s: number): string => (s < 0.001 ? `${(s * 1e6).toFixed(0)} µs` : s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`);

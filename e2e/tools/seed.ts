@@ -5,6 +5,7 @@
  */
 import { Kernel } from '../../kernel/api/kernel';
 import { seedRuns } from '../../kernel/query/seed';
+import { appendMetrics, type MetricRow } from '../../kernel/store/metrics-repo';
 import { builtinSkills } from '../../skills';
 
 const [home, what, ...args] = process.argv.slice(2);
@@ -17,12 +18,17 @@ try {
     process.stdout.write(`seeded ${args[0]} runs in ${Date.now() - t} ms\n`);
   } else if (what === 'series') {
     const [runId, stepId, name, points, spikeAt, spikeValue] = args as [string, string, string, string, string, string];
-    const ins = kernel.db.prepare('INSERT INTO metrics (run_id, step_id, attempt, name, step, value, ts) VALUES (?, ?, 1, ?, ?, ?, ?)');
     const n = Number(points);
-    kernel.db.transaction(() => {
-      for (let i = 0; i < n; i++) ins.run(runId, stepId, name, i, i === Number(spikeAt) ? Number(spikeValue) : Math.sin(i / 5000) + 2, i);
-    })();
-    process.stdout.write(`seeded ${n} points of ${name}\n`);
+    const t = Date.now();
+    const batch: MetricRow[] = [];
+    for (let i = 0; i < n; i++) {
+      batch.push({ runId, stepId, attempt: 1, name, step: i, value: i === Number(spikeAt) ? Number(spikeValue) : Math.sin(i / 5000) + 2, ts: i });
+      if (batch.length === 10_000 || i === n - 1) {
+        appendMetrics(kernel.db, batch);
+        batch.length = 0;
+      }
+    }
+    process.stdout.write(`seeded ${n} points of ${name} in ${Date.now() - t} ms\n`);
   } else throw new Error(`unknown seed kind ${what}`);
 } finally {
   await kernel.close();
