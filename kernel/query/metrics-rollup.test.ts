@@ -122,16 +122,13 @@ describe('metrics.series from rollups', () => {
         return row(i, i === 777_777 ? 1000 : 1 / (1 + i));
       }));
     }
-    metricSeries(db, { runId: 'r', stepId: 'train', name: 'loss', buckets: 1000 });
-    const t0 = performance.now();
+    // Speed is measured by `npm run bench -- metrics`, never asserted here.
     const [s] = metricSeries(db, { runId: 'r', stepId: 'train', name: 'loss', buckets: 1000 });
-    const ms = performance.now() - t0;
     expect(s?.total).toBe(1_000_000);
     expect(s?.x.length).toBeLessThanOrEqual(1000);
     expect(s?.x.length).toBeGreaterThan(500);
     expect(Math.max(...(s?.max ?? []))).toBe(1000);
     expect(s?.y.every((y) => y < 1000)).toBe(true);
-    expect(ms).toBeLessThan(50);
     expect(listMetricNames(db, 'r')).toEqual([{ stepId: 'train', name: 'loss', count: 1_000_000 }]);
   });
 
