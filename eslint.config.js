@@ -89,12 +89,30 @@ export default tseslint.config(
       ],
     },
   },
+  // Renderer .tsx: the same type-aware rules as the **/*.ts block (typed through renderer/tsconfig.json).
+  {
+    files: ['renderer/**/*.tsx'],
+    extends: [tseslint.configs.recommended],
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true }, projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { import: importPlugin },
+    settings: {
+      'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } },
+      'import/extensions': ['.ts', '.tsx'],
+      'import/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import/no-cycle': ['error', { maxDepth: 10 }],
+    },
+  },
   // Renderer (.ts and .tsx): never electron or Node; of the kernel, kernel/common only.
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     // Build configs (vite, vitest) run in Node, not in the page.
     ignores: ['renderer/*.config.ts'],
-    languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true } } },
+    languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true }, projectService: true, tsconfigRootDir: import.meta.dirname }, globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [
         'error',
