@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRoute, parseHash } from './route';
+import { formatRoute, parseCompare, parseHash } from './route';
 
 describe('hash routes', () => {
   it('parses runs, a run and a step', () => {
@@ -16,5 +16,30 @@ describe('hash routes', () => {
   });
   it('tolerates a malformed escape', () => {
     expect(parseHash('#/runs/%E0%A4%A')).toEqual({ page: 'run', runId: '%E0%A4%A', stepId: null });
+  });
+});
+
+describe('compare query', () => {
+  it('parses ?compare= on a run and a step route', () => {
+    expect(parseHash('#/runs/r1?compare=r2,r3')).toEqual({ page: 'run', runId: 'r1', stepId: null, compare: ['r2', 'r3'] });
+    expect(parseHash('#/runs/r1/train?compare=r2')).toEqual({ page: 'run', runId: 'r1', stepId: 'train', compare: ['r2'] });
+    expect(parseHash('#/runs/r1?other=1&compare=r2')).toEqual({ page: 'run', runId: 'r1', stepId: null, compare: ['r2'] });
+  });
+  it('drops empties, duplicates and the run itself; no compare key when none', () => {
+    expect(parseHash('#/runs/r1?compare=,r2,,r2,r1, r3 ')).toEqual({ page: 'run', runId: 'r1', stepId: null, compare: ['r2', 'r3'] });
+    expect(parseHash('#/runs/r1?compare=')).toEqual({ page: 'run', runId: 'r1', stepId: null });
+    expect(parseHash('#/runs/r1?')).toEqual({ page: 'run', runId: 'r1', stepId: null });
+    expect(parseHash('#/runs?compare=r2')).toEqual({ page: 'runs' });
+  });
+  it('formats the query and round-trips ids with commas, spaces and slashes', () => {
+    expect(formatRoute({ page: 'run', runId: 'r1', stepId: null, compare: ['r2', 'r3'] })).toBe('#/runs/r1?compare=r2,r3');
+    expect(formatRoute({ page: 'run', runId: 'r1', stepId: null, compare: [] })).toBe('#/runs/r1');
+    expect(formatRoute({ page: 'run', runId: 'r1', stepId: 's', compare: ['r1'] })).toBe('#/runs/r1/s');
+    const r = { page: 'run' as const, runId: 'a b', stepId: 'st', compare: ['x,y', 'p/q', 'plus+1', '100%'] };
+    expect(parseHash(formatRoute(r))).toEqual(r);
+  });
+  it('caps the number of compared runs', () => {
+    expect(parseCompare(Array.from({ length: 30 }, (_, i) => `r${i}`).join(','), undefined, 5)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+    expect(parseCompare(null)).toEqual([]);
   });
 });

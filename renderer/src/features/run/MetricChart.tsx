@@ -1,9 +1,11 @@
-/** uPlot chart: series overlaid, each with its min/max band; drag to zoom, double-click resets. */
+/**
+ * uPlot chart: series overlaid (several metrics, steps and runs), each with its min/max band;
+ * drag to zoom, double-click resets. `theme` is the resolved theme: a change (the toggle, or
+ * the OS in Auto) redraws with the new CSS colours.
+ */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
-import { positiveOnly, type Aligned } from '../../lib/series';
-
-export const PALETTE = ['#4f8cff', '#f59e0b', '#10b981', '#ef4444', '#a855f7', '#06b6d4', '#ec4899', '#84cc16'];
+import { positiveOnly, seriesColor, type Aligned } from '../../lib/series';
 
 function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -24,7 +26,7 @@ export function MetricChart({ data, logScale, resetKey, theme }: { data: Aligned
     const bands: uPlot.Band[] = [];
     const fix = (v: (number | null)[]): (number | null)[] => (logScale ? positiveOnly(v) : v);
     data.series.forEach((s, i) => {
-      const color = PALETTE[i % PALETTE.length] as string;
+      const color = seriesColor(i);
       const base = cols.length;
       series.push({ label: s.label, stroke: color, width: 1.6, spanGaps: true, points: { show: false } });
       // The min/max envelope is drawn as lines too, so a one-bucket spike stays visible.

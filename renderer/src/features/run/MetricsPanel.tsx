@@ -1,19 +1,36 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MethodOutput, Series } from '../../../../kernel/common/contract';
 import { call } from '../../api';
-import { alignSeries } from '../../lib/series';
+import { alignSeries, overlaySeries, runLabels, seriesColor, type RunSeries } from '../../lib/series';
 import { useRunStore } from '../../stores/run-store';
 import { useThemeStore } from '../../stores/theme-store';
-import { MetricChart, PALETTE } from './MetricChart';
+import { CompareControl, type ComparedRun } from './CompareControl';
+import { MetricChart } from './MetricChart';
 
 type MetricInfo = MethodOutput<'metrics.list'>[number];
 
-export function MetricsPanel({ runId, stepId }: { runId: string; stepId?: string }) {
+/** A compared run as fetched: its name and its series of the chosen metrics (all steps). */
+interface Fetched {
+  id: string;
+  name: string | null;
+  series: Series[];
+  error: string | null;
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Metrics of a run (or of one step). In the run view, `compare` lists other runs whose
+ * series of the chosen metric names are overlaid on the same chart; `onCompare` changes it.
+ */
+export function MetricsPanel({ runId, stepId, compare, onCompare }: { runId: string; stepId?: string; compare?: readonly string[]; onCompare?: (ids: string[]) => void }) {
   const version = useRunStore((s) => s.metricsVersion);
-  const theme = useThemeStore((s) => s.theme);
+  const run = useRunStore((s) => (s.run?.id === runId ? s.run : null));
+  const theme = useThemeStore((s) => s.resolved);
   const [list, setList] = useState<MetricInfo[] | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
   const [series, setSeries] = useState<Series[]>([]);
+  const [others, setOthers] = useState<Fetched[]>([]);
   const [smoothing, setSmoothing] = useState(0);
   const [logScale, setLogScale] = useState(false);
   const [resetKey, setResetKey] = useState(0);
@@ -28,7 +45,7 @@ export function MetricsPanel({ runId, stepId }: { runId: string; stepId?: string
         setList(mine);
         setChosen((c) => (c.length ? c : [...new Set(mine.map((m) => m.name))].slice(0, 1)));
       })
-      .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => !cancelled && setError(message(e)));
     return () => {
       cancelled = true;
     };
@@ -42,21 +59,63 @@ export function MetricsPanel({ runId, stepId }: { runId: string; stepId?: string
     }
     Promise.all(chosen.map((name) => call('metrics.series', { runId, name, buckets: 1000, ...(stepId ? { stepId } : {}) })))
       .then((all) => !cancelled && setSeries(all.flat()))
-      .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => !cancelled && setError(message(e)));
     return () => {
       cancelled = true;
     };
   }, [runId, stepId, chosen, version]);
 
-  const multiStep = new Set(series.map((s) => s.stepId)).size > 1;
-  const aligned = useMemo(
-    () => alignSeries(series.map((s) => ({ ...s, label: multiStep ? `${s.stepId}/${s.name}` : s.name })), smoothing),
-    [series, smoothing, multiStep],
-  );
-  const names = [...new Set((list ?? []).map((m) => m.name))].sort();
-  const totals = series.reduce((a, s) => a + s.total, 0);
+  // Compared runs: each fetched on its own, so one bad id does not blank the others.
+  const compareKey = (compare ?? []).join('\n');
+  useEffect(() => {
+    let cancelled = false;
+    const ids = compareKey ? compareKey.split('\n') : [];
+    if (ids.length === 0) {
+      setOthers([]);
+      return;
+    }
+    const one = async (id: string): Promise<Fetched> => {
+      try {
+        const [detail, all] = await Promise.all([call('runs.get', { runId: id }), Promise.all(chosen.map((name) => call('metrics.series', { runId: id, name, buckets: 1000 })))]);
+        return { id, name: detail.name, series: all.flat(), error: null };
+      } catch (e) {
+        return { id, name: null, series: [], error: message(e) };
+      }
+    };
+    Promise.all(ids.map(one))
+      .then((r) => !cancelled && setOthers(r))
+      .catch((e: unknown) => !cancelled && setError(message(e)));
+    return () => {
+      cancelled = true;
+    };
+  }, [compareKey, chosen]);
 
-  if (list !== null && names.length === 0) return <div className="muted empty small" data-testid="metrics-empty">No metrics reported{stepId ? ' by this step' : ''}.</div>;
+  const comparing = compare !== undefined && compare.length > 0;
+  const shown = useMemo(() => {
+    const ids = new Set(compare ?? []);
+    return others.filter((o) => ids.has(o.id));
+  }, [others, compare]);
+  const labels = useMemo(
+    () => runLabels([{ id: runId, name: run?.name ?? runId }, ...shown.map((o) => ({ id: o.id, name: o.name ?? o.id }))]),
+    [runId, run?.name, shown],
+  );
+  const runs: RunSeries[] = useMemo(
+    () => [{ runId, runLabel: labels.get(runId) ?? runId, series }, ...(comparing ? shown.map((o) => ({ runId: o.id, runLabel: labels.get(o.id) ?? o.id, series: o.series })) : [])],
+    [runId, labels, series, shown, comparing],
+  );
+  const overlay = useMemo(() => overlaySeries(runs), [runs]);
+  const aligned = useMemo(() => alignSeries(overlay, smoothing), [overlay, smoothing]);
+  const names = [...new Set((list ?? []).map((m) => m.name))].sort();
+  const totals = [series, ...(comparing ? shown.map((o) => o.series) : [])].reduce((a, ss) => a + ss.reduce((b, s) => b + s.total, 0), 0);
+
+  // A compared run's chip takes the colour of its first series on the chart.
+  const compared: ComparedRun[] = (compare ?? []).map((id) => {
+    const o = shown.find((x) => x.id === id);
+    const first = aligned.series.findIndex((s) => s.key.startsWith(`${id}\u0000`));
+    return { id, label: labels.get(id) ?? id, color: first >= 0 ? seriesColor(first) : null, error: o?.error ?? null };
+  });
+
+  if (list !== null && names.length === 0 && !comparing) return <div className="muted empty small" data-testid="metrics-empty">No metrics reported{stepId ? ' by this step' : ''}.</div>;
   return (
     <div className="metrics-panel">
       <div className="toolbar wrap">
@@ -87,11 +146,22 @@ export function MetricsPanel({ runId, stepId }: { runId: string; stepId?: string
           Reset zoom
         </button>
       </div>
+      {compare !== undefined && onCompare && (
+        <div className="toolbar wrap compare-bar">
+          <CompareControl
+            runId={runId}
+            experiment={run ? run.experimentFile ?? run.name : null}
+            compared={compared}
+            onAdd={(id) => onCompare([...compare.filter((x) => x !== id), id])}
+            onRemove={(id) => onCompare(compare.filter((x) => x !== id))}
+          />
+        </div>
+      )}
       {error && <div className="error-banner">{error}</div>}
-      <div className="legend">
+      <div className="legend" data-testid="metric-legend">
         {aligned.series.map((s, i) => (
-          <span key={s.label} className="legend-item">
-            <span className="swatch" style={{ background: PALETTE[i % PALETTE.length] }} />
+          <span key={s.key} className="legend-item" data-testid="legend-item">
+            <span className="swatch" style={{ background: seriesColor(i) }} />
             {s.label}
           </span>
         ))}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { StateBadge } from '../../components/StateBadge';
 import { formatDuration, formatNumber, formatTime } from '../../lib/format';
-import { navigate } from '../../stores/route-store';
+import { navigate, setCompare, useRouteStore } from '../../stores/route-store';
 import { useRunStore } from '../../stores/run-store';
 import { ArtifactsPanel } from './ArtifactsPanel';
 import { DagView } from './DagView';
@@ -11,12 +11,16 @@ import { StepPanel, Tabs } from './StepPanel';
 
 const RUN_TABS = ['metrics', 'artifacts', 'manifest'] as const;
 type RunTab = (typeof RUN_TABS)[number];
+const NONE: readonly string[] = [];
 
 export function RunPage({ runId, stepId }: { runId: string; stepId: string | null }) {
   const run = useRunStore((s) => s.run);
   const error = useRunStore((s) => s.error);
   const open = useRunStore((s) => s.open);
   const [tab, setTab] = useState<RunTab>('metrics');
+  const [stepTab, setStepTab] = useState<string | null>(null);
+  // Runs overlaid in the metric charts: in the hash query, so a link reproduces the view.
+  const compare = useRouteStore((s) => (s.route.page === 'run' ? s.route.compare : undefined)) ?? NONE;
   const [, tick] = useState(0);
 
   useEffect(() => open(runId), [runId, open]);
@@ -104,13 +108,20 @@ export function RunPage({ runId, stepId }: { runId: string; stepId: string | nul
           <div className="run-tabs">
             <Tabs tabs={RUN_TABS} tab={tab} onTab={setTab} prefix="run" />
             <div className="run-tab-body">
-              {tab === 'metrics' && <MetricsPanel runId={runId} />}
+              {tab === 'metrics' &&
+                (step && stepTab === 'metrics' ? (
+                  <div className="muted empty small" data-testid="run-metrics-in-panel">
+                    The chart of step <span className="mono">{step.id}</span> is open in the side panel; close it to chart the whole run.
+                  </div>
+                ) : (
+                  <MetricsPanel runId={runId} compare={compare} onCompare={setCompare} />
+                ))}
               {tab === 'artifacts' && <ArtifactsPanel runId={runId} />}
               {tab === 'manifest' && <ManifestPanel runId={runId} />}
             </div>
           </div>
         </div>
-        {step && <StepPanel key={step.id} runId={runId} step={step} onClose={() => navigate({ page: 'run', runId, stepId: null })} />}
+        {step && <StepPanel key={step.id} runId={runId} step={step} onTab={setStepTab} onClose={() => navigate({ page: 'run', runId, stepId: null })} />}
       </div>
     </section>
   );

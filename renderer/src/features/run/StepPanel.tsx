@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { StepDetail } from '../../../../kernel/common/contract';
 import { KeyValues } from '../../components/JsonView';
 import { StateBadge } from '../../components/StateBadge';
@@ -23,8 +23,10 @@ export function Tabs<T extends string>({ tabs, tab, onTab, prefix }: { tabs: rea
   );
 }
 
-export function StepPanel({ runId, step, onClose }: { runId: string; step: StepDetail; onClose: () => void }) {
+export function StepPanel({ runId, step, onClose, onTab }: { runId: string; step: StepDetail; onClose: () => void; onTab?: (t: Tab) => void }) {
   const [tab, setTab] = useState<Tab>('details');
+  // The run page hides its own chart while this panel shows one (one chart at a time).
+  useEffect(() => onTab?.(tab), [tab, onTab]);
   return (
     <aside className="side-panel" data-testid="step-panel" data-step-id={step.id}>
       <div className="panel-head">
