@@ -25,7 +25,7 @@ export function CompareControl({
   onRemove,
 }: {
   runId: string;
-  /** The open run's experiment (file, or plan name) for the quick pick. */
+  /** The open run's experiment (its plan name, which `filter.experiment` matches) for the quick pick. */
   experiment: string | null;
   compared: readonly ComparedRun[];
   onAdd: (id: string) => void;

@@ -150,7 +150,7 @@ export function MetricsPanel({ runId, stepId, compare, onCompare }: { runId: str
         <div className="toolbar wrap compare-bar">
           <CompareControl
             runId={runId}
-            experiment={run ? run.experimentFile ?? run.name : null}
+            experiment={run ? run.name : null}
             compared={compared}
             onAdd={(id) => onCompare([...compare.filter((x) => x !== id), id])}
             onRemove={(id) => onCompare(compare.filter((x) => x !== id))}
