@@ -1,6 +1,7 @@
 /**
  * The commit and checkpoint phases: one transaction writes the step's new state, outputs,
- * cache entry, blob references, metrics, the attempt's recordings and its phase events.
+ * cache entry, blob references, the metrics not yet journaled live, the attempt's recordings
+ * and its phase events.
  * Either all of it is durable or none of it is.
  */
 import type { PlanStep, StepState } from '../common/plan';
@@ -74,7 +75,9 @@ export function commitAttempt(
       for (const d of artifactDigests(outcome.outputs)) refs.add(d);
     }
     for (const d of refs) addBlobRef(db, d, run.runId, step.id);
-    if (outcome.metrics.length > 0) insertMetrics(db, run.runId, step.id, outcome.attempt, outcome.metrics);
+    // Metrics journaled live while the job ran (a prefix, live-metrics.ts) are not inserted twice.
+    const fresh = outcome.metrics.slice(outcome.metricsJournaled?.() ?? 0);
+    if (fresh.length > 0) insertMetrics(db, run.runId, step.id, outcome.attempt, fresh);
     if (outcome.jobId) {
       recordCompletion(db, { runId: run.runId, stepId: step.id, attempt: outcome.attempt, effectId: 'job' }, outcome.ok ? 'done' : 'failed', now);
     }

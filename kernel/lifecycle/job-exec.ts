@@ -13,6 +13,7 @@ import { checkLease } from '../store/lease';
 import { updateStep } from '../store/steps-repo';
 import { appendEvent } from '../store/events-repo';
 import type { KernelServices, RunContext } from './context';
+import type { LiveMetrics } from './live-metrics';
 import type { Resolved } from './resolve';
 import type { AttemptHooks } from './step-attempt';
 
@@ -48,6 +49,7 @@ export async function executeJob(
   build: JobBuild,
   resolved: Resolved,
   slots: AttemptHooks = {},
+  live?: LiveMetrics,
 ): Promise<RecordedJob> {
   const dispatcher = k.dispatchers.get(step.target);
   if (!dispatcher) throw new Error(`no dispatcher for target "${step.target}"`);
@@ -88,6 +90,7 @@ export async function executeJob(
     onLog: emitLog,
     onEvent: (e: ProtocolEvent) => {
       if (e.type === 'metric') {
+        live?.add(e);
         k.bus.emit('step.metricReported', { runId: run.runId, stepId: step.id, name: e.name, value: e.value, step: e.step ?? null });
       }
     },
@@ -95,6 +98,7 @@ export async function executeJob(
   };
   const onAbort = (): void => void dispatcher.cancel(jobId, 'cancel').catch(() => undefined);
   run.signal.addEventListener('abort', onAbort);
+  live?.open(slots.reentering === true);
   try {
     const submitted = await dispatcher.submit(spec, listener);
     if (submitted.phase === 'lost') return lostJob(jobId);
@@ -110,6 +114,7 @@ export async function executeJob(
     const { files: _files, durationMs: _duration, ...rest } = result;
     return { ...rest, jobId, lost: false, artifacts };
   } finally {
+    live?.close();
     run.signal.removeEventListener('abort', onAbort);
   }
 }

@@ -14,6 +14,7 @@ import type { KernelServices, RunContext } from './context';
 import { StepFailure } from './failure';
 import { checkParams, redact } from './guardian';
 import { executeJob, type RecordedJob } from './job-exec';
+import { LiveMetrics } from './live-metrics';
 import { artifactDigests, resolveStep, type Resolved, type UpstreamOutputs } from './resolve';
 import { runInProcess } from './inproc-exec';
 
@@ -33,7 +34,13 @@ export interface AttemptOutcome {
   failureClass: FailureClass | null;
   error: string | null;
   jobId: string | null;
+  /** Every metric point of the attempt, in events-file order. */
   metrics: MetricPoint[];
+  /**
+   * How many of `metrics` (a prefix) were journaled while the job ran; read when the
+   * attempt commits, which inserts only the rest. Absent: none were (replay, in-process skills).
+   */
+  metricsJournaled?: () => number;
   events: PhaseEvent[];
   startedAt: number;
   /** True when a replay ran out of recordings here: the original run never finished this attempt. */
@@ -200,8 +207,10 @@ async function executeJobSkill(
   } catch (err) {
     throw new StepFailure('user_error', `step "${step.id}" (skill ${skill.name}) cannot build its job: ${(err as Error).message}`);
   }
+  const live = new LiveMetrics(k, run, step.id, attempt);
+  out.metricsJournaled = () => live.written;
   const job = await run.effects.call<RecordedJob>(attemptScope(step.id, attempt), 'job', resolved.cacheKey, () =>
-    executeJob(k, run, step, attempt, build, resolved, hooks),
+    executeJob(k, run, step, attempt, build, resolved, hooks, live),
   );
   out.jobId = job.jobId;
   out.metrics = job.events.flatMap((e) =>
