@@ -1,4 +1,4 @@
-/** A run launched from the CLI while the app is open shows up live, turns green, draws its chart, and streams its logs. */
+/** A run launched from the CLI while the app is open shows up live, streams its logs, grows its metric curve and turns green. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ steps:
     deps: [train]
 `;
 
-test('a CLI run appears live, its steps turn green, its logs follow and its chart draws', async ({ page, served }) => {
+test('a CLI run appears live, its logs follow, its metric curve grows while it runs, and its steps turn green', async ({ page, served }) => {
   const runs = new RunsPage(page);
   await runs.open(served.url);
   await expect(page.getByTestId('runs-empty')).toBeVisible();
@@ -51,12 +51,21 @@ test('a CLI run appears live, its steps turn green, its logs follow and its char
   await expect(page.getByTestId('log-line').filter({ hasText: 'epoch 3 loss' })).toBeVisible();
   await shot(page, 'step-logs-following');
 
+  // Metric curves grow while the step runs: points are journaled live, not at commit.
+  await page.getByTestId('step-tab-metrics').click();
+  const points = async () => Number((await run.chart.getAttribute('data-points')) ?? 0);
+  await expect.poll(points, { timeout: 15_000 }).toBeGreaterThan(0);
+  const early = await points();
+  await expect.poll(points, { timeout: 15_000 }).toBeGreaterThan(early);
+  expect(early).toBeLessThan(40);
+  await expect(run.node('train')).toHaveAttribute('data-state', 'RUNNING');
+  await shot(page, 'metrics-growing-live');
+
   await expect(run.node('train')).toHaveAttribute('data-state', 'COMPLETED', { timeout: 60_000 });
   await expect(run.node('report')).toHaveAttribute('data-state', 'COMPLETED');
   await expect(run.view).toHaveAttribute('data-state', 'COMPLETED');
   expect(await exited).toBe(0);
 
-  await page.getByTestId('step-tab-metrics').click();
   await expect(run.chart).toHaveAttribute('data-points', '40');
   await shot(page, 'run-completed-metrics');
 });
