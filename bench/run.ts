@@ -11,6 +11,7 @@ import { benchCasIngest } from './cas-ingest';
 import { benchDag200 } from './dag-200';
 import { benchHpoQuality } from './hpo-quality';
 import { benchKernelOverhead } from './kernel-overhead';
+import { benchRunsBrowser } from './runs-browser';
 import { benchMetrics } from './metrics';
 import type { BenchResult } from './types';
 
@@ -46,6 +47,11 @@ if (all || wanted.includes('ablation')) {
 if (all || wanted.includes('metrics')) {
   log('bench: metric ingest (appendMetrics vs raw inserts) and a 1M-point series query (rollups vs full scan)');
   results.push(await benchMetrics({ workDir, log }));
+}
+
+if (all || wanted.includes('browser')) {
+  log('bench: runs browser at 100k runs, input to painted first row in Chromium vs runs.list alone');
+  results.push(await benchRunsBrowser({ workDir, sgrCli: join(root, 'bin', 'sgr.mjs'), log }));
 }
 
 const fmt = (s: number): string => (s < 0.001 ? `${(s * 1e6).toFixed(0)} µs` : s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`);

@@ -61,54 +61,91 @@ export function toSummary(r: SummaryRow): RunSummary {
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
+ * One page in two steps: the page's rowids are picked from indexes alone (side tables
+ * joined by id onto the covering index runs_browse_id of migration 0006, or a sort index
+ * walked with OFFSET), then only those rows are read. The count is taken from the same
+ * joins, driven by the side table (tag, param, search) rather than by a scan of runs.
  * @example listRunSummaries(db, runsListInput.parse({ filter: { states: ['FAILED'] }, limit: 50 }))
  */
 export function listRunSummaries(db: Db, q: RunsListQuery): MethodOutput<'runs.list'> {
+  const f = q.filter;
+  const search = f.search?.trim();
+  // Side filters (tag, param, search) are tables of matching runs: they drive, in a fixed
+  // order (CROSS JOIN; SQLite would otherwise probe them once per run): the id-keyed ones
+  // first, then runs by id through its covering index (no wide row is read before the page
+  // is known), then the search index by rowid. A search alone drives and reads runs by rowid.
+  const from: string[] = [];
   const where: string[] = [];
   const args: unknown[] = [];
-  const f = q.filter;
+  const tag = f.tag !== undefined && f.tag !== '' ? f.tag : undefined;
+  // A param drives and the tag follows by its primary key (tag, run_id).
+  if (f.param) {
+    const v = f.param.value;
+    from.push('run_params p');
+    where.push(`p.key = ? AND p.${typeof v === 'number' ? 'value_num' : 'value_text'} = ?`);
+    args.push(f.param.key, typeof v === 'number' ? v : String(v));
+  }
+  if (tag !== undefined) {
+    from.push('run_tags t');
+    where.push('t.tag = ?');
+    args.push(tag);
+    if (f.param) where.push('t.run_id = p.run_id');
+  }
+  if (from.length > 0) {
+    from.push('runs r INDEXED BY runs_browse_id');
+    where.push(`r.id = ${f.param ? 'p' : 't'}.run_id`);
+  }
+  if (search) {
+    // The trigram index answers LIKE on its own for 3+ characters; shorter terms scan it.
+    from.push('runs_fts f');
+    // ESCAPE turns FTS5's trigram LIKE into a full scan: only terms with wildcards get it.
+    const wild = /[\\%_]/.test(search);
+    where.push(wild ? "f.text LIKE ? ESCAPE '\\'" : 'f.text LIKE ?');
+    args.push(`%${wild ? likeEscape(search) : search}%`);
+    if (from.length > 1) where.push('f.rowid = r.rowid');
+  }
+  if (from.length === 0 || from[0] === 'runs_fts f') {
+    from.push('runs r');
+    if (search) where.push('r.rowid = f.rowid');
+  }
   if (f.states && f.states.length > 0) {
-    where.push(`state IN (${f.states.map(() => '?').join(', ')})`);
+    where.push(`r.state IN (${f.states.map(() => '?').join(', ')})`);
     args.push(...f.states);
   }
   if (f.experiment !== undefined && f.experiment !== '') {
     // An experiment is named by its plan name, or by its file when it looks like a path.
-    where.push(/[/\\]|\.ya?ml$/.test(f.experiment) ? 'experiment_file = ?' : 'name = ?');
+    where.push(/[/\\]|\.ya?ml$/.test(f.experiment) ? 'r.experiment_file = ?' : 'r.name = ?');
     args.push(f.experiment);
   }
-  if (f.tag !== undefined && f.tag !== '') {
-    where.push('id IN (SELECT run_id FROM run_tags WHERE tag = ?)');
-    args.push(f.tag);
-  }
-  if (f.param) {
-    const v = f.param.value;
-    if (typeof v === 'number') {
-      where.push('id IN (SELECT run_id FROM run_params WHERE key = ? AND value_num = ?)');
-    } else {
-      where.push('id IN (SELECT run_id FROM run_params WHERE key = ? AND value_text = ?)');
-    }
-    args.push(f.param.key, typeof v === 'number' ? v : String(v));
-  }
-  const search = f.search?.trim();
-  if (search) {
-    // The trigram index answers LIKE on its own for 3+ characters; shorter terms scan it.
-    where.push("rowid IN (SELECT rowid FROM runs_fts WHERE text LIKE ? ESCAPE '\\')");
-    args.push(`%${likeEscape(search)}%`);
-  }
-  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  const col = ORDER[q.sort.field];
+  const fromSql = `${from.join(' CROSS JOIN ')}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  const col = `r.${ORDER[q.sort.field]}`;
   const dir = q.sort.dir === 'asc' ? 'ASC' : 'DESC';
   // Nulls (running runs have no duration or best metric) always sort last.
-  const nullable = col === 'duration_ms' || col === 'best_value';
-  // Each order matches one index of migration 0004 walked in one direction.
+  const nullable = col === 'r.duration_ms' || col === 'r.best_value';
+  // Without side filters each order matches one index of migration 0004 walked in one
+  // direction, so even OFFSET 99,900 only steps through index entries.
   const order = !nullable
-    ? `${col} ${dir}, created_at ${dir}${col === 'created_at' ? `, id ${dir}` : ''}`
+    ? col === 'r.created_at'
+      ? `r.created_at ${dir}, r.id ${dir}`
+      : `${col} ${dir}, r.created_at ${dir}`
     : dir === 'ASC'
-      ? `${col} IS NULL ASC, ${col} ASC, created_at ASC`
-      : `${col} IS NOT NULL DESC, ${col} DESC, created_at DESC`;
-  const total = (db.prepare(`SELECT count(*) AS n FROM runs ${whereSql}`).get(...args) as { n: number }).n;
-  const rows = db
-    .prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...args, q.limit, q.offset) as SummaryRow[];
-  return { total, rows: rows.map(toSummary) };
+      ? `${col} IS NULL ASC, ${col} ASC, r.created_at ASC`
+      : `${col} IS NOT NULL DESC, ${col} DESC, r.created_at DESC`;
+  const total = stmt(db, `SELECT count(*) FROM ${fromSql}`).pluck().get(...args) as number;
+  if (total === 0 || q.offset >= total) return { total, rows: [] };
+  const ids = stmt(db, `SELECT r.rowid FROM ${fromSql} ORDER BY ${order} LIMIT ? OFFSET ?`).pluck().all(...args, q.limit, q.offset) as number[];
+  const byRowid = new Map<number, SummaryRow>();
+  const rows = stmt(db, `SELECT rowid AS rid, ${SUMMARY_COLUMNS} FROM runs WHERE rowid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids));
+  for (const r of rows as Array<SummaryRow & { rid: number }>) byRowid.set(r.rid, r);
+  return { total, rows: ids.map((id) => toSummary(byRowid.get(id)!)) };
+}
+
+/** Prepared statements are cached per database (runs.list builds a few dozen shapes). */
+const cache = new WeakMap<Db, Map<string, ReturnType<Db['prepare']>>>();
+function stmt(db: Db, sql: string): ReturnType<Db['prepare']> {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = db.prepare(sql)));
+  return s;
 }

@@ -4,6 +4,7 @@ import { m0002 } from './0002-recordings-cache';
 import { m0003 } from './0003-metrics';
 import { m0004 } from './0004-run-summary';
 import { m0005 } from './0005-metric-rollups';
+import { m0006 } from './0006-runs-browse-indexes';
 
 /** Every migration, in order. Versions are 1..n without gaps (checked by migrate.test.ts). */
-export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005];
+export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
