@@ -1,9 +1,14 @@
 /**
  * Live events across processes: a run started by `sgr run` in another process writes the
  * shared journal, never this process's bus. The tailer polls the journal (every 200 ms,
- * indexed queries only) and emits contract events: new runs by rowid cursor, run states of
- * the runs that are not ended, step rows of runs whose event seq moved, new metric rows by
- * rowid cursor. Logs are not pushed: clients poll `logs.read` (see docs/serve.md).
+ * indexed queries only) and emits contract events: new runs by rowid cursor, run states and
+ * step rows of the runs being executed right now, new metric rows by rowid cursor. Logs are
+ * not pushed: clients poll `logs.read` (see docs/serve.md).
+ *
+ * "Executed right now" means holding an unexpired lease (or created in the last
+ * WATCH_GRACE_MS, before its executor takes the lease): a journal can hold tens of thousands
+ * of runs left RUNNING by crashed processes, and polling each of them every 200 ms would
+ * starve the server.
  */
 import type { EventName, EventPayload } from '../common/contract';
 import type { RunState, StepState } from '../common/plan';
@@ -12,11 +17,12 @@ import type { Db } from '../store/db';
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 const ACTIVE = "('CREATED', 'PLANNED', 'RUNNING')";
+const WATCH_GRACE_MS = 30_000;
 
 export class JournalTailer {
   private runRowid = 0;
   private metricRowid = 0;
-  private readonly runs = new Map<string, { state: RunState; seq: number }>();
+  private readonly runs = new Map<string, { state: RunState; seq: number; since: number }>();
   private readonly steps = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
 
@@ -28,10 +34,17 @@ export class JournalTailer {
     // Start from now: history is read through the methods, not replayed as events.
     this.runRowid = (db.prepare('SELECT coalesce(max(rowid), 0) AS m FROM runs').get() as { m: number }).m;
     this.metricRowid = (db.prepare('SELECT coalesce(max(rowid), 0) AS m FROM metrics').get() as { m: number }).m;
-    for (const r of db.prepare(`SELECT id, state FROM runs WHERE state IN ${ACTIVE}`).all() as Array<{ id: string; state: RunState }>) {
-      this.runs.set(r.id, { state: r.state, seq: this.maxSeq(r.id) });
+    for (const r of this.leasedRuns()) {
+      this.runs.set(r.id, { state: r.state, seq: this.maxSeq(r.id), since: Date.now() });
       this.rememberSteps(r.id);
     }
+  }
+
+  /** Runs an executor holds right now (resumed ones included), with their state. */
+  private leasedRuns(): Array<{ id: string; state: RunState }> {
+    return this.db
+      .prepare(`SELECT r.id, r.state FROM run_leases l JOIN runs r ON r.id = l.run_id WHERE l.expires_at > ? AND r.state IN ${ACTIVE}`)
+      .all(Date.now()) as Array<{ id: string; state: RunState }>;
   }
 
   start(): void {
@@ -67,11 +80,13 @@ export class JournalTailer {
     for (const r of fresh) {
       this.runRowid = r.rowid;
       this.emit('run.created', { runId: r.id });
-      this.runs.set(r.id, { state: 'CREATED', seq: 0 });
+      this.runs.set(r.id, { state: 'CREATED', seq: 0, since: Date.now() });
     }
-    // Resumed runs come back to RUNNING: the active set is re-read each time (runs_state index).
-    for (const r of this.db.prepare(`SELECT id, state FROM runs WHERE state IN ${ACTIVE}`).all() as Array<{ id: string; state: RunState }>) {
-      if (!this.runs.has(r.id)) this.runs.set(r.id, { state: r.state, seq: this.maxSeq(r.id) });
+    // Resumed runs take a lease again: the leased set is re-read each time (a handful of rows).
+    const leased = new Set<string>();
+    for (const r of this.leasedRuns()) {
+      leased.add(r.id);
+      if (!this.runs.has(r.id)) this.runs.set(r.id, { state: r.state, seq: this.maxSeq(r.id), since: Date.now() });
     }
     for (const [runId, known] of this.runs) {
       const seq = this.maxSeq(runId);
@@ -92,7 +107,9 @@ export class JournalTailer {
         known.state = run.state;
         this.emit('run.stateChanged', { runId, state: run.state, error: run.error });
       }
-      if (run && !['CREATED', 'PLANNED', 'RUNNING'].includes(run.state)) {
+      // Ended, or left behind by an executor that is gone (no lease after the grace period).
+      const abandoned = !leased.has(runId) && Date.now() - known.since > WATCH_GRACE_MS;
+      if (!run || abandoned || !['CREATED', 'PLANNED', 'RUNNING'].includes(run.state)) {
         this.runs.delete(runId);
         for (const k of this.steps.keys()) if (k.startsWith(`${runId}\0`)) this.steps.delete(k);
       }
