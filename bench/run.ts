@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- overhead|dag|cas|hpo|ablation|metrics ...]`: runs the benchmarks, each against its
+ * `npm run bench [-- overhead|dag|cas|hpo|ablation|metrics|browser|chart ...]`: runs the benchmarks, each against its
  * peer in the same run, and writes BENCHMARKS.md (figures + ratios + the reproducing command);
  * a partial run replaces only its own sections.
  */
@@ -11,6 +11,7 @@ import { benchCasIngest } from './cas-ingest';
 import { benchDag200 } from './dag-200';
 import { benchHpoQuality } from './hpo-quality';
 import { benchKernelOverhead } from './kernel-overhead';
+import { benchChart } from './chart';
 import { benchRunsBrowser } from './runs-browser';
 import { benchMetrics } from './metrics';
 import type { BenchResult } from './types';
@@ -52,6 +53,11 @@ if (all || wanted.includes('metrics')) {
 if (all || wanted.includes('browser')) {
   log('bench: runs browser at 100k runs, input to painted first row in Chromium vs runs.list alone');
   results.push(await benchRunsBrowser({ workDir, sgrCli: join(root, 'bin', 'sgr.mjs'), log }));
+}
+
+if (all || wanted.includes('chart')) {
+  log('bench: 1M-point metric series from the journal to a drawn chart in Chromium');
+  results.push(await benchChart({ workDir, sgrCli: join(root, 'bin', 'sgr.mjs'), log }));
 }
 
 const fmt = (s: number): string => (s < 0.001 ? `${(s * 1e6).toFixed(0)} µs` : s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`);
