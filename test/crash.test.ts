@@ -11,21 +11,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureCli, sgr, startAndKill, tempDir } from './helpers';
 import { LAYERS, stepIds, writeCrashExperiment } from './crash-dag';
+import { mulberry32 } from '../kernel/common/prng';
 
 const SEEDS = Number(process.env.SGR_CRASH_SEEDS ?? 50);
 const PARALLEL = 3;
-
-/** Small deterministic PRNG so a failing seed can be re-run alone. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function finalOutputs(home: string, runId: string): Promise<Record<string, string>> {
   const r = await sgr(home, ['show', runId, '--json']);

@@ -6,17 +6,7 @@ import { openDb, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
 import { appendMetrics, insertMetrics, type MetricRow } from '../store/metrics-repo';
 import { listMetricNames, metricSeries } from './metrics';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../common/prng';
 
 function freshDb(): Db {
   const db = openDb(':memory:');
@@ -64,7 +54,7 @@ function expectExact(s: Series, points: Array<{ x: number; v: number }>, buckets
 describe('metrics.series from rollups', () => {
   it('gives exact min/max/mean per bucket for random series (gaps, duplicates, out of order, negative steps)', () => {
     for (const seed of [1, 2, 3]) {
-      const rand = prng(seed);
+      const rand = mulberry32(seed);
       const db = freshDb();
       const points: Array<{ x: number; v: number }> = [];
       const rows: MetricRow[] = [];
@@ -92,7 +82,7 @@ describe('metrics.series from rollups', () => {
   });
 
   it('indexes step-less points by insertion order and buckets them exactly', () => {
-    const rand = prng(7);
+    const rand = mulberry32(7);
     const db = freshDb();
     const rows = Array.from({ length: 30_000 }, () => row(null, rand()));
     appendInBatches(db, rows, rand, 3000);
@@ -105,7 +95,7 @@ describe('metrics.series from rollups', () => {
   });
 
   it('buckets a series short in x (many points per step) from its raw points', () => {
-    const rand = prng(9);
+    const rand = mulberry32(9);
     const db = freshDb();
     const rows = Array.from({ length: 20_000 }, (_, i) => row(i % 3000, rand()));
     appendMetrics(db, rows);
@@ -133,7 +123,7 @@ describe('metrics.series from rollups', () => {
   });
 
   it('gives the same rollup for incremental batches as for one big batch', () => {
-    const rand = prng(11);
+    const rand = mulberry32(11);
     const rows: MetricRow[] = [];
     for (let i = 0; i < 40_000; i++) rows.push(row(rand() < 0.3 ? null : Math.floor(rand() * 100_000), rand() * 10, rand() < 0.5 ? 'a' : 'b', rand() < 0.5 ? 's1' : 's2'));
     const one = freshDb();
@@ -163,7 +153,7 @@ describe('metrics.series from rollups', () => {
   });
 
   it('migration 0005 back-fills the rollups of existing points like ingest does', () => {
-    const rand = prng(13);
+    const rand = mulberry32(13);
     const rows: MetricRow[] = [];
     for (let i = 0; i < 30_000; i++) rows.push(row(rand() < 0.2 ? null : i + Math.floor(rand() * 50), rand(), rand() < 0.5 ? 'x' : 'y'));
     const old = new Database(':memory:');

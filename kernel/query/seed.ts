@@ -7,6 +7,7 @@
 import type { Db } from '../store/db';
 import { indexRunPlan } from '../store/runs-repo';
 import type { RunState, StepState } from '../common/plan';
+import { mulberry32 } from '../common/prng';
 
 export interface SeedOptions {
   count: number;
@@ -23,18 +24,6 @@ export const SEED_SKILLS = ['dataset', 'train', 'eval', 'shell', 'python', 'repo
 export const SEED_RANKS = [4, 8, 16, 32, 64];
 const STATES: RunState[] = ['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'ABORTED', 'RUNNING', 'PLANNED'];
 
-/** mulberry32: tiny, fast and good enough for synthetic data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The id of the i-th seeded run. @example seedRunId(0) // 'seed-000000' */
 export const seedRunId = (i: number, prefix = 'seed-'): string => `${prefix}${String(i).padStart(6, '0')}`;
 
@@ -43,7 +32,7 @@ export const seedRunId = (i: number, prefix = 'seed-'): string => `${prefix}${St
  * @example seedRuns(kernel.db, { count: 100_000 }) // ~ a few seconds
  */
 export function seedRuns(db: Db, opts: SeedOptions): { first: string; last: string } {
-  const rnd = prng(opts.seed ?? 42);
+  const rnd = mulberry32(opts.seed ?? 42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const start = opts.startAt ?? Date.UTC(2026, 0, 1);
   const prefix = opts.idPrefix ?? 'seed-';

@@ -1,4 +1,5 @@
 /** A small seeded PRNG (mulberry32): the dataset skill never touches Math.random. */
+import { mulberry32 as floats } from '../../kernel/common/prng';
 
 export interface Rng {
   /** A float in [0, 1). */
@@ -11,14 +12,7 @@ export interface Rng {
 
 /** @example const r = mulberry32(42); r.int(1, 6) */
 export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = floats(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
   return {
     next,
