@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- overhead|dag|cas|hpo|ablation|metrics|browser|chart ...]`: runs the benchmarks, each against its
- * peer in the same run, and writes BENCHMARKS.md (figures + ratios + the reproducing command);
- * a partial run replaces only its own sections.
+ * `npm run bench [-- overhead|dag|cas|hpo|ablation|metrics|browser|chart ...]`: runs the
+ * benchmarks, each against its peer in the same run, and writes BENCHMARKS.md (figures +
+ * ratios + the reproducing command); a partial run replaces only its own sections.
  */
 import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,41 +23,29 @@ const log = (l: string): void => void process.stderr.write(`${l}\n`);
 const wanted = process.argv.slice(2);
 const all = wanted.length === 0;
 
+const sgrCli = join(root, 'bin', 'sgr.mjs');
+/** Every benchmark by its command-line name, in the order a full run takes them. */
+const BENCHES: Array<{ name: string; title: string; run: () => Promise<BenchResult> }> = [
+  { name: 'overhead', title: 'kernel overhead per durable no-op step', run: () => benchKernelOverhead({ workDir, log }) },
+  { name: 'dag', title: '200-step DAG vs make and snakemake', run: () => benchDag200({ workDir, sgrCli, log }) },
+  { name: 'cas', title: 'CAS ingest of 1 GiB vs cp, openssl, git', run: () => benchCasIngest({ workDir, log }) },
+  { name: 'hpo', title: 'HPO quality, TPE vs Optuna on Branin and Hartmann-6', run: () => benchHpoQuality({ workDir, log }) },
+  { name: 'ablation', title: 'rank-ablation example, fresh and cached, vs the same trainer commands without an orchestrator', run: () => benchAblation({ workDir, sgrCli, root, log }) },
+  { name: 'metrics', title: 'metric ingest (appendMetrics vs raw inserts) and a 1M-point series query (rollups vs full scan)', run: () => benchMetrics({ workDir, log }) },
+  { name: 'browser', title: 'runs browser at 100k runs, input to painted first row in Chromium vs runs.list alone', run: () => benchRunsBrowser({ workDir, sgrCli, log }) },
+  { name: 'chart', title: '1M-point metric series from the journal to a drawn chart in Chromium', run: () => benchChart({ workDir, sgrCli, log }) },
+];
+const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
+if (unknown.length > 0) {
+  log(`bench: unknown benchmark ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
+
 const results: BenchResult[] = [];
-if (all || wanted.includes('overhead')) {
-  log('bench: kernel overhead per durable no-op step');
-  results.push(await benchKernelOverhead({ workDir, log }));
-}
-if (all || wanted.includes('dag')) {
-  log('bench: 200-step DAG vs make and snakemake');
-  results.push(await benchDag200({ workDir, sgrCli: join(root, 'bin', 'sgr.mjs'), log }));
-}
-if (all || wanted.includes('cas')) {
-  log('bench: CAS ingest of 1 GiB vs cp, openssl, git');
-  results.push(await benchCasIngest({ workDir, log }));
-}
-if (all || wanted.includes('hpo')) {
-  log('bench: HPO quality, TPE vs Optuna on Branin and Hartmann-6');
-  results.push(await benchHpoQuality({ workDir, log }));
-}
-
-if (all || wanted.includes('ablation')) {
-  log('bench: rank-ablation example, fresh and cached, vs the same trainer commands without an orchestrator');
-  results.push(await benchAblation({ workDir, sgrCli: join(root, 'bin', 'sgr.mjs'), root, log }));
-}
-if (all || wanted.includes('metrics')) {
-  log('bench: metric ingest (appendMetrics vs raw inserts) and a 1M-point series query (rollups vs full scan)');
-  results.push(await benchMetrics({ workDir, log }));
-}
-
-if (all || wanted.includes('browser')) {
-  log('bench: runs browser at 100k runs, input to painted first row in Chromium vs runs.list alone');
-  results.push(await benchRunsBrowser({ workDir, sgrCli: join(root, 'bin', 'sgr.mjs'), log }));
-}
-
-if (all || wanted.includes('chart')) {
-  log('bench: 1M-point metric series from the journal to a drawn chart in Chromium');
-  results.push(await benchChart({ workDir, sgrCli: join(root, 'bin', 'sgr.mjs'), log }));
+for (const b of BENCHES) {
+  if (!all && !wanted.includes(b.name)) continue;
+  log(`bench: ${b.title}`);
+  results.push(await b.run());
 }
 
 const fmt = (s: number): string => (s < 0.001 ? `${(s * 1e6).toFixed(0)} µs` : s < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`);
