@@ -3,37 +3,20 @@
  * WebSocket both call it; it validates the input with the contract's zod schema, runs the
  * read model, and turns every failure into a Result with a stable code — never a stack.
  */
-import pkg from '../../package.json';
-import { contract, type MethodName, type MethodOutput, type Result } from '../common/contract';
-import { buildManifest } from '../manifest/build';
-import { readStepLog } from '../query/logs';
-import { listMetricNames, metricSeries } from '../query/metrics';
-import { getRunDetail, listArtifacts, NotFoundError, type QueryContext } from '../query/run-detail';
-import { listRunSummaries } from '../query/runs-list';
+import { contract, type MethodName, type Result } from '../common/contract';
+import { NotFoundError } from '../query/run-detail';
 import { KernelError } from './errors';
+import { compareHandlers } from './handlers/compare';
+import { editorHandlers } from './handlers/editor';
+import { launchHandlers } from './handlers/launch';
+import { readHandlers } from './handlers/read';
+import { replayHandlers } from './handlers/replay';
+import type { DispatchContext, Handlers } from './handlers/types';
 import type { Kernel } from './kernel';
 
-export interface DispatchContext {
-  mode: 'electron' | 'serve';
-}
+export type { DispatchContext } from './handlers/types';
 
-type Handlers = { [M in MethodName]: (k: Kernel, input: never, ctx: DispatchContext) => Promise<MethodOutput<M>> | MethodOutput<M> };
-
-const q = (k: Kernel): QueryContext => ({ db: k.db, blobs: k.journal.blobs, jobsRoot: k.paths.jobs });
-
-const handlers: Handlers = {
-  'app.info': (k, _i, ctx) => ({ version: pkg.version, home: k.paths.home, mode: ctx.mode }),
-  'runs.list': (k, i: Parameters<typeof listRunSummaries>[1]) => listRunSummaries(k.db, i),
-  'runs.get': (k, i: { runId: string }) => getRunDetail(q(k), i.runId),
-  'logs.read': (k, i: Parameters<typeof readStepLog>[1]) => readStepLog(q(k), i),
-  'metrics.list': (k, i: { runId: string }) => listMetricNames(k.db, i.runId),
-  'metrics.series': (k, i: Parameters<typeof metricSeries>[1]) => metricSeries(k.db, i),
-  'artifacts.list': (k, i: { runId: string }) => listArtifacts(q(k), i.runId),
-  'manifest.get': (k, i: { runId: string }) => {
-    if (!k.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(i.runId)) throw new NotFoundError(`no run with id "${i.runId}"`);
-    return buildManifest(k, i.runId) as unknown as Record<string, unknown>;
-  },
-};
+const handlers: Handlers = { ...readHandlers, ...editorHandlers, ...launchHandlers, ...compareHandlers, ...replayHandlers };
 
 const isMethod = (m: string): m is MethodName => Object.hasOwn(contract.methods, m);
 

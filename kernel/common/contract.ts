@@ -6,6 +6,10 @@
  * events `noun.pastTense`. Results are `{ ok: true, value } | { ok: false, error }`.
  */
 import { z } from 'zod';
+import { compareMethods } from './contract-compare';
+import { editorMethods } from './contract-editor';
+import { launchEvents, launchMethods } from './contract-launch';
+import { replayMethods } from './contract-replay';
 import { RUN_STATES, STEP_STATES } from './plan';
 
 const runId = z.string().min(1).max(200);
@@ -119,11 +123,19 @@ export const contract = {
     },
     'metrics.list': { input: z.strictObject({ runId }), output: z.array(z.object({ stepId: z.string(), name: z.string(), count: z.number().int() })) },
     'metrics.series': {
-      input: z.strictObject({ runId, stepId: z.string().optional(), name: z.string().min(1), buckets: z.number().int().min(10).max(10_000).default(1000) }),
+      input: z.strictObject({
+        runId, stepId: z.string().optional(), name: z.string().min(1), buckets: z.number().int().min(10).max(10_000).default(1000),
+        /** x is the reported step (or index), or seconds since the run started ('time'). */
+        align: z.enum(['step', 'time']).default('step'),
+      }),
       output: z.array(seriesSchema),
     },
     'artifacts.list': { input: z.strictObject({ runId }), output: z.array(artifactRowSchema) },
     'manifest.get': { input: z.strictObject({ runId }), output: z.record(z.string(), z.unknown()) },
+    ...editorMethods,
+    ...launchMethods,
+    ...compareMethods,
+    ...replayMethods,
   },
   events: {
     'run.created': z.object({ runId: z.string() }),
@@ -131,6 +143,7 @@ export const contract = {
     'step.stateChanged': z.object({ runId: z.string(), stepId: z.string(), state: stepState, attempt: z.number().int(), cacheHit: z.boolean() }),
     'step.logAppended': z.object({ runId: z.string(), stepId: z.string(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
     'step.metricReported': z.object({ runId: z.string(), stepId: z.string(), name: z.string(), value: z.number(), step: z.number().nullable() }),
+    ...launchEvents,
   },
 } as const;
 

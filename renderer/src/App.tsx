@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { connectionStatus, onConnectionStatus } from './api';
 import { ThemeToggle } from './components/ThemeToggle';
+import { ComparePage } from './features/compare/ComparePage';
+import { EditorPage } from './features/editor/EditorPage';
 import { RunsPage } from './features/runs/RunsPage';
 import { RunPage } from './features/run/RunPage';
 import { useRouteStore } from './stores/route-store';
@@ -21,6 +23,7 @@ export function App() {
         </a>
         <nav className="crumbs">
           <a href="#/runs">Runs</a>
+          <a href="#/editor" data-testid="nav-editor">Editor</a>
           {route.page === 'run' && (
             <>
               <span className="sep">/</span>
@@ -34,7 +37,12 @@ export function App() {
         <ConnectionDot />
         <ThemeToggle />
       </header>
-      <main className="content">{route.page === 'runs' ? <RunsPage /> : <RunPage runId={route.runId} stepId={route.stepId} />}</main>
+      <main className="content">
+        {route.page === 'runs' && <RunsPage />}
+        {route.page === 'run' && <RunPage runId={route.runId} stepId={route.stepId} />}
+        {route.page === 'editor' && <EditorPage file={route.file} />}
+        {route.page === 'compare' && <ComparePage runs={route.runs} />}
+      </main>
     </div>
   );
 }

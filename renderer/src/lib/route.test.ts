@@ -43,3 +43,14 @@ describe('compare query', () => {
     expect(parseCompare(null)).toEqual([]);
   });
 });
+
+describe('editor and compare routes', () => {
+  it('round-trips a file path and a run list', () => {
+    const e = { page: 'editor' as const, file: '/home/me/exp a/experiment.yaml' };
+    expect(parseHash(formatRoute(e))).toEqual(e);
+    expect(parseHash('#/editor')).toEqual({ page: 'editor', file: null });
+    const c = { page: 'compare' as const, runs: ['r1', 'r,2', 'r3'] };
+    expect(parseHash(formatRoute(c))).toEqual(c);
+    expect(parseHash('#/compare?runs=r1,r1,r2')).toEqual({ page: 'compare', runs: ['r1', 'r2'] });
+  });
+});

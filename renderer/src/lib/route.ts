@@ -1,9 +1,14 @@
 /**
  * Hash routes: `#/runs`, `#/runs/<id>`, `#/runs/<id>/<step>` — so a URL opens a run. A run
  * route may carry a query, `#/runs/<id>?compare=<id2>,<id3>`: the runs overlaid in its
- * metric charts, so a link reproduces the view.
+ * metric charts, so a link reproduces the view. `#/editor?file=<path>` opens an experiment
+ * in the editor (no file: a new one), `#/compare?runs=<a>,<b>,…` compares runs.
  */
-export type Route = { page: 'runs' } | { page: 'run'; runId: string; stepId: string | null; compare?: string[] };
+export type Route =
+  | { page: 'runs' }
+  | { page: 'run'; runId: string; stepId: string | null; compare?: string[] }
+  | { page: 'editor'; file: string | null }
+  | { page: 'compare'; runs: string[] };
 
 function decode(p: string): string {
   try {
@@ -45,6 +50,11 @@ export function parseHash(hash: string): Route {
     .split('/')
     .filter((p) => p.length > 0)
     .map(decode);
+  if (parts[0] === 'editor') {
+    const file = query.get('file');
+    return { page: 'editor', file: file ? decode(file) : null };
+  }
+  if (parts[0] === 'compare') return { page: 'compare', runs: parseCompare(query.get('runs'), undefined, 50) };
   if (parts[0] === 'runs' && parts[1]) {
     const compare = parseCompare(query.get('compare'), parts[1]);
     return compare.length ? { page: 'run', runId: parts[1], stepId: parts[2] ?? null, compare } : { page: 'run', runId: parts[1], stepId: parts[2] ?? null };
@@ -54,6 +64,8 @@ export function parseHash(hash: string): Route {
 
 export function formatRoute(r: Route): string {
   if (r.page === 'runs') return '#/runs';
+  if (r.page === 'editor') return r.file ? `#/editor?file=${encodeURIComponent(r.file)}` : '#/editor';
+  if (r.page === 'compare') return `#/compare?runs=${r.runs.map((id) => encodeURIComponent(id)).join(',')}`;
   const base = `#/runs/${encodeURIComponent(r.runId)}`;
   const path = r.stepId ? `${base}/${encodeURIComponent(r.stepId)}` : base;
   const compare = (r.compare ?? []).filter((id) => id && id !== r.runId);
