@@ -11,7 +11,8 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   build: {
-    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
+    // SGR_UI_OUT builds elsewhere (serve it with SGR_UI_DIR), so parallel builds never clash.
+    outDir: process.env.SGR_UI_OUT ?? fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,

@@ -42,8 +42,13 @@ const TYPES: Record<string, string> = {
 
 export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
-/** The repo root: the nearest folder up from this module (or the bundle) with package.json. */
+/**
+ * `$SGR_UI_DIR` when set (a UI built elsewhere, e.g. `SGR_UI_OUT=… npm run build:ui`), else
+ * dist/renderer under the repo root: the nearest folder up from this module (or the bundle)
+ * with package.json.
+ */
 function defaultStaticDir(): string {
+  if (process.env.SGR_UI_DIR) return resolve(process.env.SGR_UI_DIR);
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, 'package.json'))) return join(dir, 'dist', 'renderer');
