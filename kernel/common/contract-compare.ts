@@ -13,6 +13,8 @@ export const compareRunSchema = z.object({
   state: z.string(),
   createdAt: z.number(),
   tags: z.array(z.string()),
+  /** The run this one re-ran (`sgr rerun`), or null. */
+  rerunOf: z.string().nullable().optional(),
   /** Flattened resolved params, `<step>.<dotted.param>` → scalar (artifact refs shown as their digest). */
   params: z.record(z.string(), scalar),
   /** Metrics by `<step>.<name>`: the last value, min, max and count. */
