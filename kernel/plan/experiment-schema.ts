@@ -195,6 +195,8 @@ export const experimentSchema = shaped(
     defaults: shaped(isMap, 'a map of step defaults', () => 'e.g. defaults: { timeout: 10m }', z.strictObject(inheritable)).optional(),
     steps: steps.optional(),
     sweeps: sweeps.optional(),
+    /** Free-form data for tools (the editor keeps node positions in metadata.editor); the plan ignores it. */
+    metadata: freeMap('tool data, e.g. metadata: { editor: { positions: { train: [0, 0] } } }').optional(),
   }).superRefine((x, ctx) => {
     if (x.sweeps !== undefined && x.version !== 2) fail(ctx, 'sweeps need format version 2', 'add "version: 2" at the top of the file', ['sweeps']);
   }).refine((x) => x.steps !== undefined || x.sweeps !== undefined, {
