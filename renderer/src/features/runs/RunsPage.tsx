@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useRunsStore } from '../../stores/runs-store';
+import { CompareButton } from './CompareButton';
 import { RunsFilters } from './RunsFilters';
 import { RunsTable } from './RunsTable';
 
@@ -29,6 +30,7 @@ export function RunsPage() {
         <span className="count muted" data-testid="runs-count">
           {total === null ? 'loading…' : `${total.toLocaleString()} ${total === 1 ? 'run' : 'runs'}${filtered ? ' match' : ''}`}
         </span>
+        <CompareButton />
       </div>
       <RunsFilters />
       {error && (

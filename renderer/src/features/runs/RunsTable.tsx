@@ -10,13 +10,26 @@ import { formatDuration, formatNumber, formatTime } from '../../lib/format';
 import { navigate } from '../../stores/route-store';
 import { useRunsStore } from '../../stores/runs-store';
 import { COLUMNS, GRID_TEMPLATE, experimentLabel } from './columns';
+import { useSelectionStore } from './selection-store';
 
 const ROW = 34;
 const OVERSCAN = 12;
 
+function Pick({ id }: { id: string }) {
+  const on = useSelectionStore((s) => s.ids.includes(id));
+  const toggle = useSelectionStore((s) => s.toggle);
+  // The row's click opens the run: the checkbox must not.
+  return (
+    <div className="cell pick" onClick={(e) => e.stopPropagation()}>
+      <input type="checkbox" checked={on} aria-label={`Select ${id} for comparison`} data-testid={`run-select-${id}`} onChange={() => toggle(id)} />
+    </div>
+  );
+}
+
 function Cells({ r }: { r: RunSummary }) {
   return (
     <>
+      <Pick id={r.id} />
       <div className="cell name" data-testid="cell-name" title={r.id}>
         <span className="run-name">{r.name}</span>
         <span className="run-id mono">{r.id.slice(0, 8)}</span>

@@ -9,6 +9,8 @@ export interface Column {
 }
 
 export const COLUMNS: Column[] = [
+  // Pick for comparison (a checkbox per row); no label, not sortable.
+  { key: 'select', label: '', width: '34px' },
   { key: 'name', label: 'Name', width: 'minmax(180px, 2fr)', sort: 'name' },
   { key: 'experiment', label: 'Experiment', width: 'minmax(140px, 1.4fr)' },
   { key: 'state', label: 'State', width: '120px', sort: 'state' },
