@@ -3,6 +3,7 @@ import { connectionStatus, onConnectionStatus } from './api';
 import { ThemeToggle } from './components/ThemeToggle';
 import { ComparePage } from './features/compare/ComparePage';
 import { EditorPage } from './features/editor/EditorPage';
+import { InterruptedBanner } from './features/launch/InterruptedBanner';
 import { RunsPage } from './features/runs/RunsPage';
 import { RunPage } from './features/run/RunPage';
 import { useRouteStore } from './stores/route-store';
@@ -37,6 +38,7 @@ export function App() {
         <ConnectionDot />
         <ThemeToggle />
       </header>
+      <InterruptedBanner />
       <main className="content">
         {route.page === 'runs' && <RunsPage />}
         {route.page === 'run' && <RunPage runId={route.runId} stepId={route.stepId} />}

@@ -54,3 +54,13 @@ describe('editor and compare routes', () => {
     expect(parseHash('#/compare?runs=r1,r1,r2')).toEqual({ page: 'compare', runs: ['r1', 'r2'] });
   });
 });
+
+describe('rerunOf query', () => {
+  it('parses and round-trips ?rerunOf= next to ?compare=', () => {
+    expect(parseHash('#/runs/r2?rerunOf=r1')).toEqual({ page: 'run', runId: 'r2', stepId: null, rerunOf: 'r1' });
+    expect(parseHash('#/runs/r2?rerunOf=')).toEqual({ page: 'run', runId: 'r2', stepId: null });
+    const r = { page: 'run' as const, runId: 'r2', stepId: 'train', compare: ['r3'], rerunOf: 'a b,c' };
+    expect(formatRoute(r)).toBe('#/runs/r2/train?compare=r3&rerunOf=a%20b%2Cc');
+    expect(parseHash(formatRoute(r))).toEqual(r);
+  });
+});

@@ -1,12 +1,12 @@
 /**
  * Hash routes: `#/runs`, `#/runs/<id>`, `#/runs/<id>/<step>` — so a URL opens a run. A run
  * route may carry a query, `#/runs/<id>?compare=<id2>,<id3>`: the runs overlaid in its
- * metric charts, so a link reproduces the view. `#/editor?file=<path>` opens an experiment
+ * metric charts, so a link reproduces the view; `?rerunOf=<id>` marks it a re-run of <id>. `#/editor?file=<path>` opens an experiment
  * in the editor (no file: a new one), `#/compare?runs=<a>,<b>,…` compares runs.
  */
 export type Route =
   | { page: 'runs' }
-  | { page: 'run'; runId: string; stepId: string | null; compare?: string[] }
+  | { page: 'run'; runId: string; stepId: string | null; compare?: string[]; rerunOf?: string }
   | { page: 'editor'; file: string | null }
   | { page: 'compare'; runs: string[] };
 
@@ -57,7 +57,10 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'compare') return { page: 'compare', runs: parseCompare(query.get('runs'), undefined, 50) };
   if (parts[0] === 'runs' && parts[1]) {
     const compare = parseCompare(query.get('compare'), parts[1]);
-    return compare.length ? { page: 'run', runId: parts[1], stepId: parts[2] ?? null, compare } : { page: 'run', runId: parts[1], stepId: parts[2] ?? null };
+    const run: Route = compare.length ? { page: 'run', runId: parts[1], stepId: parts[2] ?? null, compare } : { page: 'run', runId: parts[1], stepId: parts[2] ?? null };
+    // `?rerunOf=<id>`: this run re-ran <id>; its page then diffs the results against it.
+    const rerunOf = decode(query.get('rerunOf') ?? '').trim();
+    return rerunOf ? { ...run, rerunOf } : run;
   }
   return { page: 'runs' };
 }
@@ -70,5 +73,6 @@ export function formatRoute(r: Route): string {
   const path = r.stepId ? `${base}/${encodeURIComponent(r.stepId)}` : base;
   const compare = (r.compare ?? []).filter((id) => id && id !== r.runId);
   // Commas stay literal (readable links); ids are escaped, so an id's own comma cannot split.
-  return compare.length ? `${path}?compare=${compare.map((id) => encodeURIComponent(id)).join(',')}` : path;
+  const query = [...(compare.length ? [`compare=${compare.map((id) => encodeURIComponent(id)).join(',')}`] : []), ...(r.rerunOf ? [`rerunOf=${encodeURIComponent(r.rerunOf)}`] : [])];
+  return query.length ? `${path}?${query.join('&')}` : path;
 }

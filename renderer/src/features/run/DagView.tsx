@@ -1,11 +1,19 @@
-/** The run's DAG: layered by longest dependency path, nodes coloured by state. */
+/**
+ * The run's DAG: layered by longest dependency path, nodes coloured by state. A replay
+ * overlay (optional) marks each node identical / diverged / not-reached / unfinished.
+ */
 import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import type { StepDetail } from '../../../../kernel/common/contract';
 import { formatDuration } from '../../lib/format';
 import { layoutDag } from '../../lib/dag-layout';
+import './replay-overlay.css';
 
-type StepNodeData = { step: StepDetail; selected: boolean };
+/** A step's status in a replay of the run (see runs.replay). */
+export type ReplayStatus = 'identical' | 'diverged' | 'not-reached' | 'unfinished';
+export type ReplayOverlay = Record<string, ReplayStatus>;
+
+type StepNodeData = { step: StepDetail; selected: boolean; replay: ReplayStatus | null };
 type StepNode = Node<StepNodeData, 'step'>;
 
 const StepNodeView = memo(function StepNodeView({ data }: NodeProps<StepNode>) {
@@ -13,10 +21,11 @@ const StepNodeView = memo(function StepNodeView({ data }: NodeProps<StepNode>) {
   const progress = s.state === 'COMPLETED' ? 1 : (s.progress ?? null);
   return (
     <div
-      className={`dag-node state-${s.state.toLowerCase()}${data.selected ? ' selected' : ''}`}
+      className={`dag-node state-${s.state.toLowerCase()}${data.selected ? ' selected' : ''}${data.replay ? ` replay-${data.replay}` : ''}`}
       data-testid={`dag-node-${s.id}`}
       data-state={s.state}
       data-cached={s.cacheHit ? 'true' : 'false'}
+      data-replay={data.replay ?? undefined}
     >
       <Handle type="target" position={Position.Left} />
       <div className="dag-node-head">
@@ -25,6 +34,11 @@ const StepNodeView = memo(function StepNodeView({ data }: NodeProps<StepNode>) {
         {s.cacheHit && (
           <span className="badge cached" data-testid="cached-badge">
             cached
+          </span>
+        )}
+        {data.replay && (
+          <span className={`badge replay-badge replay-${data.replay}`} data-testid="replay-badge" title={`replay: ${data.replay}`}>
+            {REPLAY_MARK[data.replay]}
           </span>
         )}
       </div>
@@ -41,9 +55,11 @@ const StepNodeView = memo(function StepNodeView({ data }: NodeProps<StepNode>) {
   );
 });
 
+const REPLAY_MARK: Record<ReplayStatus, string> = { identical: '= identical', diverged: '≠ diverged', 'not-reached': 'not reached', unfinished: 'unfinished' };
+
 const nodeTypes = { step: StepNodeView };
 
-export function DagView({ steps, selected, onSelect }: { steps: StepDetail[]; selected: string | null; onSelect: (id: string) => void }) {
+export function DagView({ steps, selected, onSelect, overlay }: { steps: StepDetail[]; selected: string | null; onSelect: (id: string) => void; overlay?: ReplayOverlay | null }) {
   const shape = steps.map((s) => `${s.id}<${s.deps.join(',')}`).join(';');
   // Positions depend only on the graph's shape, not on states: recomputed when it changes.
   const placed = useMemo(() => layoutDag(steps), [shape]);
@@ -51,9 +67,9 @@ export function DagView({ steps, selected, onSelect }: { steps: StepDetail[]; se
     const pos = new Map(placed.map((p) => [p.id, p]));
     return steps.map((s) => {
       const p = pos.get(s.id);
-      return { id: s.id, type: 'step', position: { x: p?.x ?? 0, y: p?.y ?? 0 }, data: { step: s, selected: s.id === selected }, draggable: false, connectable: false };
+      return { id: s.id, type: 'step', position: { x: p?.x ?? 0, y: p?.y ?? 0 }, data: { step: s, selected: s.id === selected, replay: overlay?.[s.id] ?? null }, draggable: false, connectable: false };
     });
-  }, [steps, placed, selected]);
+  }, [steps, placed, selected, overlay]);
   const edges: Edge[] = useMemo(
     () =>
       steps.flatMap((s) =>

@@ -3,6 +3,12 @@ import { StateBadge } from '../../components/StateBadge';
 import { formatDuration, formatNumber, formatTime } from '../../lib/format';
 import { navigate, setCompare, useRouteStore } from '../../stores/route-store';
 import { useRunStore } from '../../stores/run-store';
+import { ReplayPanel } from '../replay/ReplayPanel';
+import { RerunDialog } from '../replay/RerunDialog';
+import { RerunResults } from '../replay/RerunResults';
+import { noteRerun, rerunOrigin } from '../replay/rerun-origins';
+import { RunActions } from '../replay/RunActions';
+import { useReplay } from '../replay/use-replay';
 import { ArtifactsPanel } from './ArtifactsPanel';
 import { DagView } from './DagView';
 import { ManifestPanel } from './ManifestPanel';
@@ -22,6 +28,14 @@ export function RunPage({ runId, stepId }: { runId: string; stepId: string | nul
   // Runs overlaid in the metric charts: in the hash query, so a link reproduces the view.
   const compare = useRouteStore((s) => (s.route.page === 'run' ? s.route.compare : undefined)) ?? NONE;
   const [, tick] = useState(0);
+  const replay = useReplay(runId);
+  const [rerunOpen, setRerunOpen] = useState(false);
+  // A re-run's original: from the route (`?rerunOf=`), kept for the session once seen.
+  const routeRerunOf = useRouteStore((s) => (s.route.page === 'run' ? s.route.rerunOf : undefined));
+  useEffect(() => {
+    if (routeRerunOf) noteRerun(runId, routeRerunOf);
+  }, [runId, routeRerunOf]);
+  const rerunOf = routeRerunOf ?? rerunOrigin(runId);
 
   useEffect(() => open(runId), [runId, open]);
   // While running, durations move every second.
@@ -62,6 +76,7 @@ export function RunPage({ runId, stepId }: { runId: string; stepId: string | nul
         <div className="run-title">
           <h1>{run.name}</h1>
           <StateBadge state={run.state} />
+          <RunActions run={run} replaying={replay.busy} onReplay={replay.replay} onRerun={() => setRerunOpen(true)} />
         </div>
         <div className="stats">
           <div className="stat">
@@ -102,9 +117,11 @@ export function RunPage({ runId, stepId }: { runId: string; stepId: string | nul
           <div className="progress-fill" style={{ width: `${steps.length ? (done / steps.length) * 100 : 0}%` }} />
         </div>
       </div>
+      {replay.open && <ReplayPanel state={replay} onSelectStep={(id) => navigate({ page: 'run', runId, stepId: id })} />}
+      {rerunOf && <RerunResults runId={run.id} originalId={rerunOf} state={run.state} />}
       <div className={`run-body${step ? ' with-panel' : ''}`}>
         <div className="run-main">
-          <DagView steps={steps} selected={stepId} onSelect={(id) => navigate({ page: 'run', runId, stepId: id })} />
+          <DagView steps={steps} overlay={replay.overlay} selected={stepId} onSelect={(id) => navigate({ page: 'run', runId, stepId: id })} />
           <div className="run-tabs">
             <Tabs tabs={RUN_TABS} tab={tab} onTab={setTab} prefix="run" />
             <div className="run-tab-body">
@@ -123,6 +140,7 @@ export function RunPage({ runId, stepId }: { runId: string; stepId: string | nul
         </div>
         {step && <StepPanel key={step.id} runId={runId} step={step} onTab={setStepTab} onClose={() => navigate({ page: 'run', runId, stepId: null })} />}
       </div>
+      {rerunOpen && <RerunDialog runId={run.id} target={run.target} onClose={() => setRerunOpen(false)} />}
     </section>
   );
 }

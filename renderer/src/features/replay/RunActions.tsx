@@ -1,0 +1,61 @@
+/**
+ * The run page's actions: Cancel (planned or running), Resume (aborted or failed), Replay
+ * (re-derive from the journal, no job runs) and Re-run (execute again, after a drift report).
+ */
+import { useState } from 'react';
+import type { RunDetail } from '../../../../kernel/common/contract';
+import { call } from '../../api';
+import './replay.css';
+
+const CANCELLABLE: ReadonlySet<string> = new Set(['CREATED', 'PLANNED', 'RUNNING']);
+const RESUMABLE: ReadonlySet<string> = new Set(['ABORTED', 'FAILED']);
+
+interface Props {
+  run: Pick<RunDetail, 'id' | 'state'>;
+  replaying: boolean;
+  onReplay: () => void;
+  onRerun: () => void;
+}
+
+export function RunActions({ run, replaying, onReplay, onRerun }: Props) {
+  const [busy, setBusy] = useState<'cancel' | 'resume' | null>(null);
+  const [note, setNote] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const act = (kind: 'cancel' | 'resume'): void => {
+    setBusy(kind);
+    setNote(null);
+    const done =
+      kind === 'cancel'
+        ? call('runs.cancel', { runId: run.id }).then((r) => (r.requested ? 'Cancel requested' : 'The run was not executing'))
+        : call('runs.resume', { runId: run.id }).then(() => 'Resuming');
+    done
+      .then((text) => setNote({ kind: 'ok', text }))
+      .catch((e: unknown) => setNote({ kind: 'error', text: `${kind === 'cancel' ? 'Cancel' : 'Resume'} failed: ${e instanceof Error ? e.message : String(e)}` }))
+      .finally(() => setBusy(null));
+  };
+  const ended = !CANCELLABLE.has(run.state);
+  return (
+    <div className="run-actions" data-testid="run-actions">
+      {CANCELLABLE.has(run.state) && (
+        <button type="button" className="btn small" disabled={busy !== null} onClick={() => act('cancel')} data-testid="run-cancel">
+          ■ Cancel
+        </button>
+      )}
+      {RESUMABLE.has(run.state) && (
+        <button type="button" className="btn small" disabled={busy !== null} onClick={() => act('resume')} data-testid="run-resume" title="Continue from the journal: completed steps are kept">
+          ↻ Resume
+        </button>
+      )}
+      <button type="button" className="btn small" disabled={replaying} onClick={onReplay} data-testid="run-replay" title="Re-derive the run from its journal without executing any job">
+        ⟲ Replay
+      </button>
+      <button type="button" className="btn small" disabled={!ended} onClick={onRerun} data-testid="run-rerun" title={ended ? 'Execute again from the manifest (same config, same data)' : 'Re-run once the run has ended'}>
+        ▶ Re-run…
+      </button>
+      {note && (
+        <span className={note.kind === 'error' ? 'run-action-error' : 'muted small'} data-testid={note.kind === 'error' ? 'run-action-error' : 'run-action-note'} role={note.kind === 'error' ? 'alert' : undefined}>
+          {note.text}
+        </span>
+      )}
+    </div>
+  );
+}
