@@ -39,6 +39,10 @@ export async function dispatchCall(kernel: Kernel, method: string, rawInput: unk
     if (err instanceof NotFoundError || (err instanceof KernelError && err.code === 'NOT_FOUND')) {
       return { ok: false, error: { code: 'not_found', message: err.message } };
     }
+    // A request the kernel understood but cannot carry out as asked (wrong file type, a run in the wrong state).
+    if (err instanceof KernelError && (err.code === 'BAD_INPUT' || err.code === 'BAD_STATE' || err.code === 'INVALID_PLAN')) {
+      return { ok: false, error: { code: 'bad_input', message: err.message } };
+    }
     return { ok: false, error: { code: 'internal', message: `${method} failed: ${(err as Error)?.message ?? String(err)}` } };
   }
 }

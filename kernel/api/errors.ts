@@ -3,7 +3,7 @@ import type { PlanIssue } from '../common/plan';
 
 export class KernelError extends Error {
   constructor(
-    readonly code: 'NOT_FOUND' | 'INVALID_PLAN' | 'BAD_STATE' | 'AMBIGUOUS',
+    readonly code: 'NOT_FOUND' | 'INVALID_PLAN' | 'BAD_STATE' | 'AMBIGUOUS' | 'BAD_INPUT',
     message: string,
   ) {
     super(message);

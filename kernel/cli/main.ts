@@ -54,7 +54,7 @@ program.command('logs <runId> [step]').description("a run's job logs (all steps,
   .option('-f, --follow', 'keep printing until the run ends').option('--stderr', 'stderr instead of stdout')
   .action(act((id: string, step: string | undefined, o: object) => logsCommand(id, step, { ...g(), ...o })));
 program.command('plan <experiment>').description('validate an experiment and print its DAG without running it')
-  .option('--json', 'JSON output').action(act((file: string, o: object) => planCommand(file, { ...g(), ...o })));
+  .option('--json', 'JSON output').option('--cache', 'show which steps the cache holds (hit), will run, or cannot know yet (unknown)').action(act((file: string, o: object) => planCommand(file, { ...g(), ...o })));
 program.command('schema').description('print the JSON Schema of experiment.yaml (for editors)')
   .action(act(async () => schemaCommand()));
 program.command('manifest <runId>').description("a run's reproducibility manifest: params, data, code, environment, metrics")

@@ -103,6 +103,10 @@ export interface PlanIssue {
   stepId: string | null;
   field: string;
   message: string;
+  /** For an edge problem (unknown or self dependency/reference): the step depended on. */
+  depId?: string;
+  /** For a dependency cycle: the steps in dependency order, first repeated last (a needs b needs a). */
+  cycle?: string[];
 }
 
 export const RUN_STATES = ['CREATED', 'PLANNED', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED'] as const;

@@ -44,17 +44,17 @@ export function validatePlan(plan: Plan, opts: ValidateOptions): PlanIssue[] {
       });
     }
     step.deps.forEach((d, i) => {
-      if (!ids.has(d)) issues.push({ stepId: step.id, field: `deps.${i}`, message: `depends on unknown step "${d}"` });
-      if (d === step.id) issues.push({ stepId: step.id, field: `deps.${i}`, message: 'a step cannot depend on itself' });
+      if (!ids.has(d)) issues.push({ stepId: step.id, field: `deps.${i}`, message: `depends on unknown step "${d}"`, depId: d });
+      if (d === step.id) issues.push({ stepId: step.id, field: `deps.${i}`, message: 'a step cannot depend on itself', depId: d });
     });
     for (const [base, value] of [['params', step.params], ['inputs', step.inputs]] as const) {
       const { refs, problems } = findRefs(value, base);
       for (const p of problems) issues.push({ stepId: step.id, field: p.path, message: p.message });
       for (const r of refs) {
         if (!ids.has(r.stepId)) {
-          issues.push({ stepId: step.id, field: r.path, message: `references unknown step "${r.stepId}"${suggest(r.stepId, ids)}` });
+          issues.push({ stepId: step.id, field: r.path, message: `references unknown step "${r.stepId}"${suggest(r.stepId, ids)}`, depId: r.stepId });
         } else if (r.stepId === step.id) {
-          issues.push({ stepId: step.id, field: r.path, message: 'a step cannot reference its own outputs' });
+          issues.push({ stepId: step.id, field: r.path, message: 'a step cannot reference its own outputs', depId: r.stepId });
         }
       }
     }
@@ -66,6 +66,7 @@ export function validatePlan(plan: Plan, opts: ValidateOptions): PlanIssue[] {
       stepId: cycle[0] ?? null,
       field: 'deps',
       message: `dependency cycle: ${cycle.join(' → ')}`,
+      cycle,
     });
   }
   return issues;

@@ -181,7 +181,8 @@ function authorize(step: PlanStep, skill: Skill, run: RunContext, now: number): 
   }
 }
 
-function lookupCache(k: KernelServices, key: string): Record<string, unknown> | null {
+/** The committed outputs under cache key `key`, or null (also when one of their blobs is gone). Shared with the editor's cache prediction. */
+export function lookupCache(k: Pick<KernelServices, 'journal' | 'cas'>, key: string): Record<string, unknown> | null {
   const row = getCached(k.journal.db, key);
   if (!row) return null;
   const outputs = decodeJson<Record<string, unknown>>(row.outputs_json, k.journal.blobs);

@@ -52,6 +52,8 @@ export interface LoadedExperiment {
   descriptions: Record<string, string>;
   /** The trials sweeps expanded into (empty without sweeps). */
   trials: TrialInfo[];
+  /** Expanded step id → data path of the definition it was copied from (`['sweeps', 'rank', 'steps', 'train']`); fixed steps are absent. */
+  origins: Record<string, ReadonlyArray<string | number>>;
   /**
    * Position of a step field for semantic errors found later. field is dotted relative to the
    * step: 'skill', 'params.command', 'inputs.data', 'deps.0', 'retry.max'; with stepId null it is
@@ -134,6 +136,7 @@ export function parseExperiment(text: string, file: string): LoadedExperiment {
     ...(data.description !== undefined && { description: data.description }),
     descriptions: descriptionsOf(data, expansion),
     trials: expansion.trials,
+    origins: expansion.origins,
     locate: (stepId, field) => src.locate(stepId, field, stepId === null ? undefined : expansion.origins[stepId]),
   };
 }

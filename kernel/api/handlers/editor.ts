@@ -1,10 +1,15 @@
 /** Handlers of the experiment editor (U4). */
-import { notYet, type HandlerMap } from './types';
+import { checkExperiment } from '../../editor/check';
+import { listExamples, readExperimentFile, saveExperimentFile } from '../../editor/files';
+import { listSkills } from '../../editor/skills';
+import type { HandlerMap } from './types';
 
-export const editorHandlers: HandlerMap<'skills.list' | 'experiments.examples' | 'experiments.read' | 'experiments.check' | 'experiments.save'> = {
-  'skills.list': () => notYet('skills.list'),
-  'experiments.examples': () => notYet('experiments.examples'),
-  'experiments.read': () => notYet('experiments.read'),
-  'experiments.check': () => notYet('experiments.check'),
-  'experiments.save': () => notYet('experiments.save'),
+type EditorMethods = 'skills.list' | 'experiments.examples' | 'experiments.read' | 'experiments.check' | 'experiments.save';
+
+export const editorHandlers: HandlerMap<EditorMethods> = {
+  'skills.list': (k) => listSkills(k.skills),
+  'experiments.examples': () => listExamples(),
+  'experiments.read': (_k, input: { path: string }) => readExperimentFile(input.path),
+  'experiments.check': (k, input: { text: string; path?: string }) => checkExperiment(k, input.text, input.path),
+  'experiments.save': (_k, input: { path: string; text: string }) => saveExperimentFile(input.path, input.text),
 };

@@ -8,6 +8,7 @@ import { listRuns } from '../../store/runs-repo';
 import { CliError, EXIT } from '../exit-codes';
 import { printJson, withKernel, type GlobalOptions } from '../context';
 import { formatDuration, formatTime, oneLine, table } from '../format';
+import { predictCache } from '../../editor/predict';
 import { loadAndValidate } from './run';
 
 export async function runsCommand(opts: GlobalOptions & { json?: boolean; state?: string; name?: string; limit?: number }): Promise<number> {
@@ -71,18 +72,27 @@ export async function showCommand(id: string, opts: GlobalOptions & { json?: boo
   });
 }
 
-export async function planCommand(file: string, opts: GlobalOptions & { json?: boolean }): Promise<number> {
+export async function planCommand(file: string, opts: GlobalOptions & { json?: boolean; cache?: boolean }): Promise<number> {
   return withKernel(opts, async (kernel) => {
     const { plan, trials } = loadAndValidate(kernel, file);
-    const steps = plan.steps.map((s) => ({ id: s.id, skill: s.skill, deps: effectiveDeps(s), target: s.target, params: s.params, ...(s.trigger && { trigger: s.trigger }) }));
+    // --cache: what a run would take from the cache (the editor's prediction, docs/launch.md).
+    const cache = opts.cache ? predictCache(kernel.services(), plan) : null;
+    const steps = plan.steps.map((s) => ({
+      id: s.id, skill: s.skill, deps: effectiveDeps(s), target: s.target, params: s.params, ...(s.trigger && { trigger: s.trigger }),
+      ...(cache && { cache: cache.get(s.id) ?? 'unknown' }),
+    }));
     if (opts.json) {
       printJson({ name: plan.name, concurrency: plan.concurrency, steps, trials });
       return EXIT.OK;
     }
     process.stdout.write(`${plan.name}: ${steps.length} steps, concurrency ${plan.concurrency}\n`);
+    if (cache) {
+      const n = (c: string) => steps.filter((s) => s.cache === c).length;
+      process.stdout.write(`cache: ${n('hit')} hit, ${n('run')} will run, ${n('unknown')} unknown (depend on a step that will run)\n`);
+    }
     // Dependencies in full (they are the DAG); params shortened (--json has them whole).
-    const rows = steps.map((s) => [s.id, s.skill, oneLine(JSON.stringify(s.params), 60), `${s.deps.join(', ') || '-'}${s.trigger ? ' (when all done)' : ''}`]);
-    process.stdout.write(`${table(['STEP', 'SKILL', 'PARAMS', 'DEPENDS ON'], rows)}\n`);
+    const rows = steps.map((s) => [s.id, s.skill, ...(s.cache ? [s.cache] : []), oneLine(JSON.stringify(s.params), 60), `${s.deps.join(', ') || '-'}${s.trigger ? ' (when all done)' : ''}`]);
+    process.stdout.write(`${table(['STEP', 'SKILL', ...(cache ? ['CACHE'] : []), 'PARAMS', 'DEPENDS ON'], rows)}\n`);
     for (const sweep of [...new Set(trials.map((t) => t.sweep))]) {
       const mine = trials.filter((t) => t.sweep === sweep);
       const configs = new Set(mine.map((t) => t.config)).size;
