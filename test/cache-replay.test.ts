@@ -114,8 +114,8 @@ describe('replay', () => {
 
     const cli = await sgr(copy, ['replay', runId]);
     expect(cli.code).toBe(4);
-    expect(cli.stdout).toBe('diverged at step b, field outputs.acc\n  recorded: 0.9\n  replayed: 0.8\n');
-    expect((await sgr(home, ['replay', runId])).stdout).toMatch(/^identical/);
+    expect(cli.stdout).toBe('  ✓ a\n  ✗ b (diverged)\n  · c (not-reached)\ndiverged at step b, field outputs.acc\n  recorded: 0.9\n  replayed: 0.8\n');
+    expect((await sgr(home, ['replay', runId])).stdout).toMatch(/^identical — /m);
   });
 
   it('finds a tampered exit code as a state divergence on that step', async () => {

@@ -75,7 +75,7 @@ describe('crash test', () => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       db.close();
       const replay = await sgr(dir, ['replay', runId]);
-      expect(replay.stdout, `seed ${seed}: ${replay.stderr}`).toMatch(/^identical/);
+      expect(replay.stdout, `seed ${seed}: ${replay.stderr}`).toMatch(/^identical — /m);
     });
     console.log(`crash test: ${summary.crashes} SIGKILLs over ${SEEDS} seeds in a ${killWindowMs} ms window (${summary.finishedBeforeKill} runs finished before their kill)`);
     expect(summary.crashes).toBeGreaterThanOrEqual(SEEDS * 0.6);

@@ -68,7 +68,7 @@ describe('interrupt and resume', () => {
     expect(show.steps.map((s) => [s.id, s.state, s.attempt])).toEqual([['ok', 'COMPLETED', 1], ['needs_fix', 'COMPLETED', 2], ['after', 'COMPLETED', 1]]);
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(ledger, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['ok', 'try', 'try']);
-    expect((await sgr(home, ['replay', runId])).stdout).toMatch(/^identical/);
+    expect((await sgr(home, ['replay', runId])).stdout).toMatch(/^identical — /m);
     expect((await sgr(home, ['resume', runId])).code).toBe(2);
   }, 60_000);
 

@@ -36,6 +36,16 @@ export interface ReplayReport {
   compared: number;
   /** Steps the original run never finished (not compared). */
   unfinished: string[];
+  /** Every plan step in the order replay visits them (topological). */
+  steps: ReplayStep[];
+}
+
+/** identical: re-derived equal; diverged: the first divergence; not-reached: replay stopped before it; unfinished: never ended in the journal. */
+export type ReplayStepStatus = 'identical' | 'diverged' | 'not-reached' | 'unfinished';
+
+export interface ReplayStep {
+  stepId: string;
+  status: ReplayStepStatus;
 }
 
 const COMPARED: Array<keyof StepRow> = ['state', 'attempt', 'cache_key', 'cache_hit', 'failure_class', 'params_json', 'outputs_json'];
@@ -65,18 +75,24 @@ export async function replayRun(real: KernelServices, runRow: RunRow): Promise<R
   const derived = new Map<string, StepState>();
   const upstream = new Map<string, Record<string, unknown>>();
   const unfinished: string[] = [];
+  const order = topoOrder(plan.steps.map((s) => ({ id: s.id, deps: effectiveDeps(s) })));
+  const status = new Map<string, ReplayStepStatus>();
+  let current = '';
   const report = (divergence: Divergence | null, compared: number): ReplayReport => {
     scratchDb.close();
-    return { runId: runRow.id, identical: divergence === null, divergence, compared, unfinished };
+    if (divergence) status.set(divergence.stepId ?? current, 'diverged');
+    const steps = order.map((stepId) => ({ stepId, status: status.get(stepId) ?? (isUnfinished(realSteps.get(stepId)) ? 'unfinished' : 'not-reached') }));
+    return { runId: runRow.id, identical: divergence === null, divergence, compared, unfinished, steps };
   };
 
   let compared = 0;
-  for (const id of topoOrder(plan.steps.map((s) => ({ id: s.id, deps: effectiveDeps(s) })))) {
+  for (const id of order) {
     const step = byId.get(id);
     const realRow = realSteps.get(id);
-    if (!step || !realRow) continue;
-    if (!TERMINAL_STEP_STATES.has(realRow.state) || realRow.state === 'ABORTED') {
+    current = id;
+    if (!step || !realRow || isUnfinished(realRow)) {
       unfinished.push(id);
+      status.set(id, 'unfinished');
       continue;
     }
     // An all_done step ran whatever its dependencies' outcome; which of them it saw
@@ -107,8 +123,13 @@ export async function replayRun(real: KernelServices, runRow: RunRow): Promise<R
     compared++;
     const d = compareRows(id, realRow, replayedRow, blobs);
     if (d) return report(d, compared);
+    status.set(id, 'identical');
   }
   return report(null, compared);
+}
+
+function isUnfinished(row: StepRow | undefined): boolean {
+  return !row || !TERMINAL_STEP_STATES.has(row.state) || row.state === 'ABORTED';
 }
 
 function compareRows(stepId: string, real: StepRow, replayed: StepRow | undefined, blobs: KernelServices['journal']['blobs']): Divergence | null {

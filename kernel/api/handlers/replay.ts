@@ -2,7 +2,10 @@
 import { notYet, type HandlerMap } from './types';
 
 export const replayHandlers: HandlerMap<'runs.replay' | 'runs.drift' | 'runs.rerun'> = {
-  'runs.replay': () => notYet('runs.replay'),
+  'runs.replay': async (k, i: { runId: string }) => {
+    const r = await k.replay(k.requireRun(i.runId).id);
+    return { runId: r.runId, identical: r.identical, divergence: r.divergence, compared: r.compared, steps: r.steps };
+  },
   'runs.drift': () => notYet('runs.drift'),
   'runs.rerun': () => notYet('runs.rerun'),
 };
