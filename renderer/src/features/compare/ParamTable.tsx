@@ -10,7 +10,13 @@ import { formatScalar, isHash, paramCount, paramRows, type CompareRun } from './
 
 function Cell({ v }: { v: unknown }) {
   if (isHash(v)) return <Digest value={v} />;
-  return <span className={v === undefined ? 'muted' : 'mono'}>{formatScalar(v)}</span>;
+  const text = formatScalar(v);
+  // Long values (inline code, JSON) are cut to one line; the tooltip holds all of it.
+  return (
+    <span className={`cell-val ${v === undefined ? 'muted' : 'mono'}`} title={text.length > 40 ? text : undefined}>
+      {text}
+    </span>
+  );
 }
 
 export function ParamTable({ runs, labels, differing, metricKeys }: { runs: readonly CompareRun[]; labels: ReadonlyMap<string, string>; differing: readonly string[]; metricKeys: readonly string[] }) {
