@@ -8,7 +8,8 @@
  * blocks are merged into buckets, so min/max/mean are exact for the bucket's x range and
  * the query costs a few ms whatever the series length. Series with ≤ `buckets` points are
  * returned raw; series too short in x for block buckets are bucketed from their raw points.
- * A point's x is its step, or its insertion index in the series when it has none.
+ * A point's x is its step, or its insertion index in the series when it has none; with
+ * `align: 'time'` it is the seconds since the run started (from the raw points' timestamps).
  */
 import type { MethodOutput, Series } from '../common/contract';
 import type { Db } from '../store/db';
@@ -40,7 +41,10 @@ interface SeriesRow {
 }
 
 /** @example metricSeries(db, { runId, name: 'train_loss', buckets: 1000 })[0].max */
-export function metricSeries(db: Db, q: { runId: string; stepId?: string | undefined; name: string; buckets: number }): MethodOutput<'metrics.series'> {
+export function metricSeries(
+  db: Db,
+  q: { runId: string; stepId?: string | undefined; name: string; buckets: number; align?: 'step' | 'time' | undefined },
+): MethodOutput<'metrics.series'> {
   requireRun(db, q.runId);
   let steps: string[];
   if (q.stepId !== undefined) steps = [q.stepId];
@@ -50,7 +54,30 @@ export function metricSeries(db: Db, q: { runId: string; stepId?: string | undef
       steps = (stmt(db, 'SELECT DISTINCT step_id FROM metrics WHERE run_id = ? AND name = ? ORDER BY step_id').all(q.runId, q.name) as Array<{ step_id: string }>).map((r) => r.step_id);
     }
   }
+  if (q.align === 'time') {
+    const run = stmt(db, 'SELECT coalesce(started_at, created_at) AS t0 FROM runs WHERE id = ?').get(q.runId) as { t0: number };
+    return steps.map((stepId) => timeSeries(db, q.runId, stepId, q.name, q.buckets, run.t0));
+  }
   return steps.map((stepId) => oneSeries(db, q.runId, stepId, q.name, q.buckets));
+}
+
+/**
+ * x = seconds since the run started, from each point's wall-clock `ts` (the rollups are
+ * keyed by step, so time alignment reads the raw points), bucketed like the step series.
+ */
+function timeSeries(db: Db, runId: string, stepId: string, name: string, buckets: number, t0: number): Series {
+  const rows = stmt(db, 'SELECT ts, value FROM metrics WHERE run_id = ? AND step_id = ? AND name = ? ORDER BY ts, rowid')
+    .raw(true)
+    .all(runId, stepId, name) as Array<[number, number]>;
+  const pts = rows.map(([ts, v]) => ({ x: (ts - t0) / 1000, v }));
+  const out: Series = { stepId, name, total: pts.length, x: [], y: [], min: [], max: [] };
+  if (pts.length <= buckets) {
+    for (const p of pts) push(out, p.x, p.v, p.v, p.v);
+    return out;
+  }
+  const lo = (pts[0] as { x: number }).x;
+  const hi = (pts[pts.length - 1] as { x: number }).x;
+  return bucketPoints(out, pts, lo, (hi - lo) / buckets || 1, buckets);
 }
 
 function oneSeries(db: Db, runId: string, stepId: string, name: string, buckets: number): Series {
@@ -70,7 +97,8 @@ function oneSeries(db: Db, runId: string, stepId: string, name: string, buckets:
       break;
     }
   }
-  if (level < 0 && s.n <= RAW_BUCKETING_LIMIT) return bucketPoints(out, rawPoints(db, runId, stepId, name), s, buckets);
+  // Integer x: `buckets` ranges of equal width over [x_lo, x_hi + 1).
+  if (level < 0 && s.n <= RAW_BUCKETING_LIMIT) return bucketPoints(out, rawPoints(db, runId, stepId, name), s.x_lo, (s.x_hi - s.x_lo + 1) / buckets, buckets);
   level = Math.max(level, 0);
   const size = blockSize(level);
   const first = Math.floor(s.x_lo / size);
@@ -119,13 +147,12 @@ function rawPoints(db: Db, runId: string, stepId: string, name: string): Array<{
   return pts;
 }
 
-/** Buckets x-sorted points into `buckets` equal x ranges over [x_lo, x_hi]. */
-function bucketPoints(out: Series, pts: ReadonlyArray<{ x: number; v: number }>, s: SeriesRow, buckets: number): Series {
-  const width = (s.x_hi - s.x_lo + 1) / buckets;
+/** Buckets x-sorted points into at most `buckets` ranges of `width` from `x0` (the last one takes the end point). */
+function bucketPoints(out: Series, pts: ReadonlyArray<{ x: number; v: number }>, x0: number, width: number, buckets: number): Series {
   let g = -1;
   let x = 0, n = 0, sum = 0, lo = 0, hi = 0;
   for (const p of pts) {
-    const pg = Math.floor((p.x - s.x_lo) / width);
+    const pg = Math.min(buckets - 1, Math.floor((p.x - x0) / width));
     if (pg !== g) {
       if (g >= 0) push(out, x, sum / n, lo, hi);
       g = pg;
