@@ -75,6 +75,13 @@ test('three runs differing in one param: picked, compared, and their manifests d
   await expect(cmp.parallel).toHaveAttribute('data-lines', '3');
   // Axes: the differing param and the metric.
   await expect(cmp.parallel).toHaveAttribute('data-axes', '2');
+  // Brushing the top of the loss axis keeps only the slowest learner (LR 0.1, highest loss).
+  await cmp.brush('metric:train.loss', 1, 0.6);
+  await expect(cmp.parallel).toHaveAttribute('data-selected', '1');
+  await expect(cmp.parallel.locator(`[data-testid="pc-line"][data-run-id="${ids[0]}"]`)).toHaveAttribute('data-kept', 'true');
+  await shot(page, 'compare-parallel-brushed');
+  await page.getByTestId('pc-brush-metric:train.loss').click();
+  await expect(cmp.parallel).toHaveAttribute('data-selected', '3');
   await shot(page, 'compare-runs');
 
   // Each run's select step: two trials with mean ± CI, the better one marked.
@@ -86,9 +93,13 @@ test('three runs differing in one param: picked, compared, and their manifests d
   await select.scrollIntoViewIfNeeded();
   await shot(page, 'compare-select-results');
 
+  // By step the x axis ends at the last reported step; by time at seconds since the run began.
+  await expect(cmp.overlay).toHaveAttribute('data-xmax', '19');
   await page.getByTestId('compare-align-time').click();
   await expect(cmp.overlay).toHaveAttribute('data-align', 'time');
   await expect(cmp.overlay).toHaveAttribute('data-series', '3');
+  await expect(cmp.overlay).not.toHaveAttribute('data-xmax', '19');
+  await expect(cmp.overlay).not.toHaveAttribute('data-xmax', '');
 
   // The manifest diff defaults to the first two runs.
   await expect(cmp.diff).toHaveAttribute('data-a', ids[0]!);

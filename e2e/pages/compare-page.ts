@@ -49,6 +49,19 @@ export class ComparePage {
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-path') ?? ''));
   }
 
+  /** Drags along a parallel-coordinates axis from `from` to `to` (0 = bottom, 1 = top of the box). */
+  async brush(axisKey: string, from: number, to: number): Promise<void> {
+    const box = await this.page.getByTestId(`pc-brush-${axisKey}`).boundingBox();
+    if (!box) throw new Error(`parallel coordinates: no axis ${axisKey}`);
+    const x = box.x + box.width / 2;
+    const y = (t: number): number => box.y + box.height * (1 - t);
+    await this.page.mouse.move(x, y(from));
+    await this.page.mouse.down();
+    await this.page.mouse.move(x, y((from + to) / 2), { steps: 4 });
+    await this.page.mouse.move(x, y(to), { steps: 4 });
+    await this.page.mouse.up();
+  }
+
   async pickDiff(a: string, b: string): Promise<void> {
     await this.page.getByTestId('diff-pick-a').selectOption(a);
     await this.page.getByTestId('diff-pick-b').selectOption(b);

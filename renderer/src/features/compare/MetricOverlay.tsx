@@ -64,7 +64,7 @@ export function MetricOverlay({ runs, metricKey, metricKeys, onMetric, version }
     );
   }
   return (
-    <div className="overlay" data-testid="metric-overlay" data-series={ready ? drawn : ''} data-align={align} data-metric={metricKey ?? ''}>
+    <div className="overlay" data-testid="metric-overlay" data-series={ready ? drawn : ''} data-align={align} data-metric={metricKey ?? ''} data-xmax={ready && aligned.x.length ? aligned.x[aligned.x.length - 1] : ''}>
       <div className="toolbar wrap">
         <label className="small">
           metric{' '}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barDomain, formatScalar, frac, isHash, paramCount, paramRows, splitKey, without, type CompareRun } from './compare-model';
-import { buildAxis, metricColor, polylines, position, ticks } from './parallel-coords';
+import { buildAxis, metricColor, passesBrushes, polylines, position, ticks } from './parallel-coords';
 
 const run = (id: string, params: CompareRun['params']): CompareRun => ({ id, name: id, state: 'COMPLETED', createdAt: 0, tags: [], params, metrics: {} });
 
@@ -85,6 +85,15 @@ describe('parallel coordinates', () => {
     expect(lines.map((l) => l.segments.length)).toEqual([1, 1, 2]);
     expect(lines[0]?.segments[0]).toBe('10.0,90.0 150.0,90.0 290.0,90.0');
     expect(lines[1]?.segments[0]).toBe('10.0,10.0 150.0,10.0 290.0,10.0');
+  });
+
+  it('brushing keeps only the runs inside every brushed range', () => {
+    const axes = ['lr', 'opt'].map((k) => buildAxis(k, runs));
+    const kept = (b: Record<string, [number, number]>) => runs.filter((r) => passesBrushes(axes, r, b)).map((r) => r.id);
+    expect(kept({})).toEqual(['a', 'b', 'c']);
+    expect(kept({ lr: [0.4, 1] })).toEqual(['b', 'c']);
+    // c has no optimizer: a brush on that axis drops it.
+    expect(kept({ lr: [0.4, 1], opt: [0, 1] })).toEqual(['b']);
   });
 
   it('metric colours run from blue to amber, grey without a value', () => {

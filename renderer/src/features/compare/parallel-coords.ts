@@ -88,3 +88,16 @@ export function polylines(axes: readonly PcAxis[], runs: readonly PcRun[], width
     return { id: r.id, segments };
   });
 }
+
+/** A brushed range on an axis, as positions 0..1 (lo ≤ hi). */
+export type Brushes = Readonly<Record<string, readonly [number, number]>>;
+
+/** Whether a run lies within every brushed range (a run without a value on a brushed axis does not). */
+export function passesBrushes(axes: readonly PcAxis[], run: PcRun, brushes: Brushes): boolean {
+  return axes.every((a) => {
+    const b = brushes[a.key];
+    if (!b) return true;
+    const t = position(a, run.values[a.key]);
+    return t !== null && t >= b[0] - 1e-9 && t <= b[1] + 1e-9;
+  });
+}
