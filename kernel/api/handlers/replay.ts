@@ -1,4 +1,5 @@
 /** Handlers of replay, drift and re-run (U7, R3). */
+import { driftReport } from '../../replay/drift';
 import { notYet, type HandlerMap } from './types';
 
 export const replayHandlers: HandlerMap<'runs.replay' | 'runs.drift' | 'runs.rerun'> = {
@@ -6,6 +7,6 @@ export const replayHandlers: HandlerMap<'runs.replay' | 'runs.drift' | 'runs.rer
     const r = await k.replay(k.requireRun(i.runId).id);
     return { runId: r.runId, identical: r.identical, divergence: r.divergence, compared: r.compared, steps: r.steps };
   },
-  'runs.drift': () => notYet('runs.drift'),
+  'runs.drift': (k, i: { runId: string }) => driftReport(k, k.requireRun(i.runId).id),
   'runs.rerun': () => notYet('runs.rerun'),
 };
