@@ -37,7 +37,8 @@ test('replay says identical, a tampered journal copy diverges on the tampered st
   const file = writeExperiment('e2e-replay');
   const cli = served.sgr(['run', file]);
   expect(cli.code, cli.stderr).toBe(0);
-  const runId = /^run (\S+) COMPLETED/m.exec(cli.stdout)?.[1];
+  // Piped, `sgr run` prints just the run id on stdout (progress goes to stderr).
+  const runId = /^(\S+)$/m.exec(cli.stdout.trim())?.[1];
   expect(runId, cli.stdout).toBeTruthy();
 
   // A copy of the whole home, taken now: the tampered journal lives only there.
