@@ -103,7 +103,8 @@ function dataDrift(kernel: Kernel, plan: Plan, manifest: Manifest): Item[] {
     if (key === row.cache_key) continue;
     const paths = inputPaths(step, plan.baseDir);
     for (const [name, digest] of Object.entries(now)) {
-      const path = paths.find((p) => p.endsWith(name)) ?? (Object.keys(now).length === 1 && paths[0]) ?? `${step.id}.${name}`;
+      const only = Object.keys(now).length === 1 ? paths[0] : undefined;
+      const path = paths.find((p) => p.endsWith(name)) ?? only ?? `${step.id}.${name}`;
       const recorded = recordedDigest(manifest, path);
       if (recorded === digest) continue;
       items.set(path, { path, recorded: recorded ?? `hashed into ${step.id}'s cache key`, now: digest });
