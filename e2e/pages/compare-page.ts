@@ -49,9 +49,11 @@ export class ComparePage {
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-path') ?? ''));
   }
 
-  /** Drags along a parallel-coordinates axis from `from` to `to` (0 = bottom, 1 = top of the box). */
+  /** Drags along a parallel-coordinates axis from `from` to `to`: fractions of its hit area (0 = bottom, 1 = top), which reaches a little beyond both ends of the axis. */
   async brush(axisKey: string, from: number, to: number): Promise<void> {
-    const box = await this.page.getByTestId(`pc-brush-${axisKey}`).boundingBox();
+    const axis = this.page.getByTestId(`pc-brush-${axisKey}`);
+    await axis.scrollIntoViewIfNeeded();
+    const box = await axis.boundingBox();
     if (!box) throw new Error(`parallel coordinates: no axis ${axisKey}`);
     const x = box.x + box.width / 2;
     const y = (t: number): number => box.y + box.height * (1 - t);
