@@ -67,6 +67,11 @@ test('three runs differing in one param: picked, compared, and their manifests d
   await expect(cmp.paramTable).toBeVisible();
   expect(await cmp.differingParams()).toEqual([PARAM]);
   await expect(cmp.paramRow('train.code')).toHaveAttribute('data-differs', 'false');
+  // Four params (≤ 10): all shown by default; "only differences" keeps the one that differs.
+  await expect(cmp.paramTable).toHaveAttribute('data-rows', '4');
+  await page.getByTestId('param-only-diffs').check();
+  await expect(cmp.paramTable).toHaveAttribute('data-rows', '1');
+  await page.getByTestId('param-only-diffs').uncheck();
   for (const [i, lr] of LRS.entries()) await expect(cmp.paramRow(PARAM).locator('td').nth(i)).toHaveText(lr);
 
   await expect(cmp.overlay).toHaveAttribute('data-metric', 'train.loss');
@@ -124,6 +129,7 @@ test('three runs differing in one param: picked, compared, and their manifests d
   // Removing a run from the header compares the other two.
   await page.getByTestId(`compare-remove-${ids[1]}`).click();
   await expect(cmp.view).toHaveAttribute('data-runs', '2');
+  await expect(cmp.view).toHaveAttribute('data-loaded', 'true');
   await expect(cmp.run(ids[1]!)).toHaveCount(0);
   await expect(cmp.overlay).toHaveAttribute('data-series', '2');
   await expect(cmp.parallel).toHaveAttribute('data-lines', '2');

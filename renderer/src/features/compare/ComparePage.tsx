@@ -66,7 +66,8 @@ function DiffPicker({ runs, labels }: { runs: Compare['runs']; labels: ReadonlyM
 }
 
 export function ComparePage({ runs: ids }: { runs: string[] }) {
-  const [data, setData] = useState<Compare | null>(null);
+  // Kept with the ids it answers, so a changed selection never shows as loaded before its answer.
+  const [fetched, setFetched] = useState<{ key: string; data: Compare } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [metric, setMetric] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -81,13 +82,15 @@ export function ComparePage({ runs: ids }: { runs: string[] }) {
     let cancelled = false;
     setError(null);
     call('runs.compare', { runIds })
-      .then((d) => !cancelled && setData(d))
+      .then((d) => !cancelled && setFetched({ key, data: d }))
       .catch((e: unknown) => !cancelled && setError(message(e)));
     return () => {
       cancelled = true;
     };
   }, [key, version]);
 
+  const data = fetched?.data ?? null;
+  const fresh = fetched !== null && fetched.key === key;
   const labels = useMemo(() => runLabels(data?.runs ?? []), [data]);
   const chosen = metric && data?.metricKeys.includes(metric) ? metric : (data?.metricKeys[0] ?? null);
   const remove = (id: string): void => navigate({ page: 'compare', runs: without(ids, id) });
@@ -107,7 +110,7 @@ export function ComparePage({ runs: ids }: { runs: string[] }) {
   }
   const runs = data?.runs ?? [];
   return (
-    <section className="compare-page" data-testid="compare-page" data-runs={ids.length} data-loaded={data !== null}>
+    <section className="compare-page" data-testid="compare-page" data-runs={ids.length} data-loaded={fresh}>
       <div className="page-head">
         <h1>Compare</h1>
         <span className="count muted">{ids.length} runs</span>
