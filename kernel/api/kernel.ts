@@ -17,6 +17,7 @@ import { executeRun } from '../lifecycle/run-executor';
 import { freezeAtStart } from '../manifest/freeze';
 import { Recorder } from '../replay/effects';
 import { replayRun, type ReplayReport } from '../replay/replay';
+import { rerunOrigins } from '../replay/rerun-record';
 import type { Skill } from '../skills/api';
 import { SkillRegistry } from '../skills/registry';
 import { referencedDigests } from '../store/cache-repo';
@@ -37,6 +38,8 @@ export interface KernelOptions {
 export interface CreateRunOptions {
   experimentFile?: string | null;
   experimentText?: string | null;
+  /** The experiment file's digest when there is no text to hash (a re-run keeps its original's). */
+  experimentDigest?: string | null;
 }
 
 const LEASE_RENEW_MS = 5_000;
@@ -88,7 +91,7 @@ export class Kernel {
     this.journal.writeNow((db) => {
       insertRun(db, {
         id, name: plan.name, experimentFile: opts.experimentFile ?? null,
-        experimentDigest: opts.experimentText ? digestOf(opts.experimentText) : null,
+        experimentDigest: opts.experimentText ? digestOf(opts.experimentText) : (opts.experimentDigest ?? null),
         planJson: JSON.stringify(plan), planDigest: digestOf(plan), createdAt: now,
       });
       appendEvent(db, id, null, null, 'run.created', now, null);
@@ -100,7 +103,8 @@ export class Kernel {
   }
 
   /** Executes (or resumes) a run under its lease; a second process gets LeaseHeldError. */
-  async execute(runId: string, opts: { signal?: AbortSignal } = {}): Promise<RunState> {
+  /** `reuseCache: false` executes every step even when its result is cached (a re-run's default). */
+  async execute(runId: string, opts: { signal?: AbortSignal; reuseCache?: boolean } = {}): Promise<RunState> {
     const run = this.requireRun(runId);
     if (run.state === 'COMPLETED') throw new KernelError('BAD_STATE', `run ${runId} is already COMPLETED; nothing to resume`);
     const lease = acquireLease(this.db, runId, newOwner(), Date.now());
@@ -113,6 +117,7 @@ export class Kernel {
     try {
       return await executeRun(this.services(), {
         runId, plan, lease, effects: new Recorder(), settle: frozen,
+        reuseCache: opts.reuseCache ?? !rerunOrigins(this.db, [runId]).has(runId),
         startedAt: run.started_at ?? Date.now(), signal: opts.signal ?? new AbortController().signal,
       });
     } finally {

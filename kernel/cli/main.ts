@@ -7,11 +7,13 @@ import { CliError, EXIT } from './exit-codes';
 import { toCliError, type GlobalOptions } from './context';
 import { casGcCommand, casVerifyCommand } from './commands/cas';
 import { diffCommand } from './commands/diff';
+import { driftCommand } from './commands/drift';
 import { schemaCommand } from './commands/schema';
 import { planCommand, runsCommand, showCommand } from './commands/inspect';
 import { logsCommand } from './commands/logs';
 import { manifestCommand } from './commands/manifest';
 import { replayCommand } from './commands/replay';
+import { rerunCommand } from './commands/rerun';
 import { resumeCommand, runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 
@@ -44,6 +46,12 @@ program.command('resume <runId>').description('continue a crashed, interrupted o
   .action(act((id: string, o: object) => resumeCommand(id, { ...g(), ...o })));
 program.command('replay <runId>').description('re-derive a run from its journal without running jobs')
   .option('--json', 'JSON report').action(act((id: string, o: object) => replayCommand(id, { ...g(), ...o })));
+program.command('drift <runId>').description('what differs now from when a run ran: code, environment, input data, skill versions (exit 4 if anything)')
+  .option('--json', 'JSON report').action(act((id: string, o: object) => driftCommand(id, { ...g(), ...o })));
+program.command('rerun <runId>').description("execute a run's frozen plan again without cache reuse; drift first, result diff last (exit 4 if results differ)")
+  .option('--target <target>', 'run the steps on the default target on this one').option('--json', 'one JSON report at the end')
+  .option('-q, --quiet', 'no progress lines').option('-l, --logs', "stream every job's output live, prefixed with its step")
+  .action(act((id: string, o: object) => rerunCommand(id, { ...g(), ...o })));
 program.command('runs').description('list runs, newest first').option('--json', 'JSON output')
   .option('--state <state>', 'only runs in this state').option('--name <name>', 'only runs of this experiment name')
   .option('-n, --limit <n>', 'at most n runs', positiveInt)

@@ -37,4 +37,9 @@ export interface RunContext {
    * (the manifest's code and environment snapshot). Must not reject.
    */
   settle?: Promise<unknown>;
+  /**
+   * false: never take a step's result from the cache (a re-run); results are still
+   * committed to it. The lookup is still recorded (as a miss), so replay stays identical.
+   */
+  reuseCache?: boolean;
 }

@@ -109,7 +109,7 @@ export async function runAttempt(
 
     enter('execute', { cacheKey: resolved.cacheKey });
     const cached = step.cache
-      ? await run.effects.call(scope, 'cache', resolved.cacheKey, async () => (hooks.reentering ? null : lookupCache(k, resolved.cacheKey)))
+      ? await run.effects.call(scope, 'cache', resolved.cacheKey, async () => (hooks.reentering || run.reuseCache === false ? null : lookupCache(k, resolved.cacheKey)))
       : null;
     let outputs: Record<string, unknown>;
     if (cached) {

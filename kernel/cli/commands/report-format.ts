@@ -5,6 +5,7 @@
 import type { Drift } from '../../common/contract-replay';
 import { DIFF_SECTIONS, type DiffSection, type ManifestDiff } from '../../common/manifest-diff';
 import type { ReplayReport, ReplayStepStatus } from '../../replay/replay';
+import { RESULT_SECTIONS, type ResultDiff } from '../../replay/rerun';
 
 const HASH = /\b(sha256:)?([0-9a-f]{40}|[0-9a-f]{64})\b/g;
 
@@ -58,5 +59,12 @@ export function formatReplay(r: Pick<ReplayReport, 'identical' | 'divergence' | 
     const d = r.divergence;
     lines.push(`diverged at step ${d?.stepId ?? '(run)'}, field ${d?.field}`, `  recorded: ${show(d?.recorded)}`, `  replayed: ${show(d?.replayed)}`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A re-run's results against its original: "results identical", or the differing metrics and step outputs. */
+export function formatResults(original: string, rerun: string, r: ResultDiff): string {
+  if (r.identical) return `results identical: ${rerun} reproduces ${original} (final metrics and every step's outputs)\n`;
+  const lines = [`results differ: ${original} → ${rerun}`, ...formatSections(RESULT_SECTIONS, (s) => r.sections[s as 'metrics' | 'steps'].changes, 'change')];
   return `${lines.join('\n')}\n`;
 }

@@ -61,6 +61,21 @@ export async function resumeCommand(id: string, opts: RunOptions): Promise<numbe
 }
 
 async function execute(kernel: Kernel, runId: string, opts: RunOptions, total: number): Promise<number> {
+  const state = await executeWithProgress(kernel, runId, opts, total);
+  const run = kernel.requireRun(runId);
+  if (opts.json) printJson({ runId, state, error: run.error });
+  else process.stderr.write(`run ${runId} ${state}${run.error ? `: ${run.error}` : ''}\n`);
+  return exitCodeOf(state);
+}
+
+/** The exit code of a run's final state. */
+export const exitCodeOf = (state: RunState): number => (state === 'COMPLETED' ? EXIT.OK : state === 'ABORTED' ? EXIT.INTERRUPTED : EXIT.RUN_FAILED);
+
+/**
+ * Executes a run with live progress on stderr; Ctrl-C cancels its jobs (twice: quits).
+ * Shared by `sgr run`, `sgr resume` and `sgr rerun`.
+ */
+export async function executeWithProgress(kernel: Kernel, runId: string, opts: RunOptions, total: number): Promise<RunState> {
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
@@ -78,8 +93,5 @@ async function execute(kernel: Kernel, runId: string, opts: RunOptions, total: n
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
-  const run = kernel.requireRun(runId);
-  if (opts.json) printJson({ runId, state, error: run.error });
-  else process.stderr.write(`run ${runId} ${state}${run.error ? `: ${run.error}` : ''}\n`);
-  return state === 'COMPLETED' ? EXIT.OK : state === 'ABORTED' ? EXIT.INTERRUPTED : EXIT.RUN_FAILED;
+  return state;
 }
