@@ -2,9 +2,10 @@
  * Replay (U7) and re-run (R3) from the run page: a finished run replays `identical`, step by
  * step on the DAG; a copy of its journal with one recorded job result tampered replays
  * `diverged` on exactly that step; a re-run shows an identical drift report first and, once
- * finished, identical results against the original.
+ * finished, identical results against the original; after the file is edited, the drift
+ * report names it.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -100,4 +101,15 @@ test('replay says identical, a tampered journal copy diverges on the tampered st
   await expect(diff).toHaveAttribute('data-b', rerunId!);
   for (const section of ['params', 'data', 'metrics', 'steps']) await expect(page.getByTestId(`diff-section-${section}`)).toHaveAttribute('data-identical', 'true');
   await shot(page, 'rerun-results-vs-original');
+
+  // 4. Edit the experiment file: a re-run of the original now reports that drift before starting.
+  appendFileSync(file, '# edited after the run\n');
+  await page.goto(`${served.url}#/runs/${runId}`);
+  await expect(run.view).toHaveAttribute('data-run-id', runId!);
+  await actions.openRerun();
+  await expect(actions.drift).toHaveAttribute('data-identical', 'false');
+  await expect(page.getByTestId('drift-section-code')).toHaveAttribute('data-count', '1');
+  await expect(page.getByTestId('drift-section-code').getByTestId('drift-item')).toHaveAttribute('data-path', `experiment ${file}`);
+  await expect(page.getByTestId('drift-section-data')).toHaveAttribute('data-count', '0');
+  await shot(page, 'rerun-drift-code-changed');
 });

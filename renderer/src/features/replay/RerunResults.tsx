@@ -32,7 +32,7 @@ export function RerunResults({ runId, originalId, state }: { runId: string; orig
     <section className="rerun-results" data-testid="rerun-results" data-of={originalId} data-results-identical={same === null ? undefined : String(same)}>
       <h4>
         Results vs original{' '}
-        <a className="mono" href={`#/runs/${encodeURIComponent(originalId)}`}>
+        <a className="mono rerun-of" href={`#/runs/${encodeURIComponent(originalId)}`}>
           {originalId}
         </a>
       </h4>
@@ -43,7 +43,11 @@ export function RerunResults({ runId, originalId, state }: { runId: string; orig
           <div className={`drift-verdict ${same ? 'same' : 'changed'}`} data-testid="rerun-verdict">
             {same ? 'Identical results: same data, metrics and step outputs as the original.' : 'The results differ from the original — see below.'}
           </div>
-          <ManifestDiffView diff={diff} labels={{ a: `original ${originalId}`, b: `re-run ${runId}` }} />
+          {/* Identical results need no scrolling past six "identical" sections: folded then. */}
+          <details className="rerun-diff" open={!same}>
+            <summary className="small">Manifest diff, original (a) vs re-run (b)</summary>
+            <ManifestDiffView diff={diff} labels={{ a: `original ${originalId}`, b: `re-run ${runId}` }} />
+          </details>
         </>
       )}
     </section>
