@@ -60,24 +60,32 @@ describe('re-run', () => {
     expect(kernel.requireRun(rerun)).toMatchObject({ plan_digest: kernel.requireRun(original).plan_digest, experiment_digest: kernel.requireRun(original).experiment_digest });
     // Its journal replays like any run's (the skipped lookups were recorded as misses).
     expect((await kernel.replay(rerun)).identical).toBe(true);
+    // A re-run of a cached run: its metrics were not reported then, which is no difference.
+    expect(resultDiff(kernel, cached, rerun).identical).toBe(true);
     // The re-run's results went to the cache.
     const again = createRerun(kernel, rerun);
     expect(await kernel.execute(again, { reuseCache: true })).toBe('COMPLETED');
     expect(hits(kernel, again)).toEqual([1, 1, 1]);
   });
 
-  it('reports differing results when the re-run produces other outputs', async () => {
+  it('reports differing results when the re-run produces other outputs, and only then', async () => {
     kernel = openKernel(tempDir('sgr-rerun-'));
     const dir = tempDir('sgr-rerun-exp-');
     const { runId: original } = await runPlan(kernel, experiment(dir));
+    // An edit that changes no output (a comment) changes cache keys only: the results are identical.
+    writeFileSync(join(dir, 'score.py'), `# a comment\n${score('len(open(os.environ["SGR_INPUT_DATA"]).read())')}`);
+    const commented = createRerun(kernel, original);
+    expect(await kernel.execute(commented)).toBe('COMPLETED');
+    expect(resultDiff(kernel, original, commented).identical).toBe(true);
+
     writeFileSync(join(dir, 'score.py'), score('7'));
     const rerun = createRerun(kernel, original);
     expect(await kernel.execute(rerun)).toBe('COMPLETED');
     const r = resultDiff(kernel, original, rerun);
     expect(r.identical).toBe(false);
     expect(r.sections.metrics.identical).toBe(true);
-    // The edited script changed the step's cache key (its inputs) and its output.
-    expect(r.sections.steps.changes).toEqual([{ path: 'score.cacheKey', a: expect.any(String), b: expect.any(String) }, { path: 'score.outputs.n', a: 141, b: 7 }]);
+    // The edited script changed the step's output (its cache key too, which is no result).
+    expect(r.sections.steps.changes).toEqual([{ path: 'score.outputs.n', a: 141, b: 7 }]);
   });
 
   it('runs.rerun returns the drift report and the new run, which completes in the background', async () => {

@@ -42,13 +42,30 @@ export interface ResultDiff {
 }
 
 /**
- * The re-run's results against the original's: final metrics and step outputs (states
- * too). Cache hits are left out: a re-run never hits the cache by design.
+ * The re-run's results against the original's: final metrics, step states and outputs.
+ * How a step got there is left out (cache key and hit, attempts, skill version): the drift
+ * report tells what changed on the way in.
  * @example resultDiff(kernel, original, rerun).identical
  */
 export function resultDiff(kernel: Kernel, originalId: string, rerunId: string): ResultDiff {
-  const full = diffManifests(buildManifest(kernel, originalId), buildManifest(kernel, rerunId));
-  const steps = full.steps.changes.filter((c) => !c.path.endsWith('.cacheHit'));
-  const sections = { metrics: full.metrics, steps: { identical: steps.length === 0, changes: steps } };
+  const a = buildManifest(kernel, originalId);
+  const b = buildManifest(kernel, rerunId);
+  const full = diffManifests(a, b);
+  const ids = new Set([...a.steps, ...b.steps].map((s) => s.id));
+  const steps = full.steps.changes.filter((c) => isResult(c.path, ids));
+  // A step the original took from the cache reported no metrics in that run: nothing to compare.
+  const cachedThen = a.steps.filter((s) => s.cacheHit).map((s) => `${s.id}.`);
+  const metrics = full.metrics.changes.filter((c) => !(c.a === null && cachedThen.some((p) => c.path.startsWith(p))));
+  const sections = { metrics: { identical: metrics.length === 0, changes: metrics }, steps: { identical: steps.length === 0, changes: steps } };
   return { identical: sections.metrics.identical && sections.steps.identical, sections };
+}
+
+/** `<step>.state` or `<step>.outputs…` of the steps section. */
+function isResult(path: string, stepIds: ReadonlySet<string>): boolean {
+  for (const id of stepIds) {
+    if (!path.startsWith(`${id}.`)) continue;
+    const rest = path.slice(id.length + 1);
+    if (rest === 'state' || rest === 'outputs' || rest.startsWith('outputs.')) return true;
+  }
+  return false;
 }
