@@ -7,7 +7,7 @@ import { app, session, type BrowserWindow } from 'electron';
 import { builtinSkills } from '../skills';
 import { Kernel } from '../kernel/api/kernel';
 import { defaultHome } from '../kernel/api/paths';
-import { busEventSource, startEventPush } from './ipc/event-push';
+import { busEventSource, launchEventSource, startEventPush } from './ipc/event-push';
 import { registerIpc } from './ipc/register';
 import { hostPaths } from './host-paths';
 import { registerAppScheme, serveRenderer } from './protocol';
@@ -42,7 +42,7 @@ async function boot(): Promise<void> {
 
   const trustedId = () => (win && !win.isDestroyed() ? win.webContents.id : null);
   const stopIpc = registerIpc(kernel, trustedId);
-  const stopEvents = startEventPush(kernel, () => (win && !win.isDestroyed() ? win.webContents : null), [busEventSource]);
+  const stopEvents = startEventPush(kernel, () => (win && !win.isDestroyed() ? win.webContents : null), [busEventSource, launchEventSource]);
 
   const open = () => {
     win = createMainWindow({ preload: paths.preload, session: ses });

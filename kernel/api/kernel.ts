@@ -24,6 +24,7 @@ import { referencedDigests } from '../store/cache-repo';
 import { openDb, type Db } from '../store/db';
 import { appendEvent } from '../store/events-repo';
 import { Journal } from '../store/journal';
+import { cancelRequested, clearCancelRequest } from '../store/launches-repo';
 import { acquireLease, newOwner, releaseLease, renewLease } from '../store/lease';
 import { findRunId, getRun, insertRun, setRunState, type RunRow } from '../store/runs-repo';
 import { getSteps, insertPendingSteps, type StepRow } from '../store/steps-repo';
@@ -43,6 +44,8 @@ export interface CreateRunOptions {
 }
 
 const LEASE_RENEW_MS = 5_000;
+/** How often an executing run looks for a cancel request from another process (the app). */
+const CANCEL_POLL_MS = 300;
 
 export class Kernel {
   readonly bus = new KernelBus();
@@ -108,9 +111,23 @@ export class Kernel {
     const run = this.requireRun(runId);
     if (run.state === 'COMPLETED') throw new KernelError('BAD_STATE', `run ${runId} is already COMPLETED; nothing to resume`);
     const lease = acquireLease(this.db, runId, newOwner(), Date.now());
+    // A cancel requested before this execution began was meant for an earlier one.
+    this.journal.writeNow((db) => clearCancelRequest(db, runId));
     const timer = setInterval(() => {
       this.journal.write((db) => renewLease(db, lease, Date.now())).catch(() => undefined);
     }, LEASE_RENEW_MS);
+    // runs.cancel from the app reaches a run this process executes through the journal
+    // (docs/launch.md): the run then ends ABORTED, resumable, as after Ctrl-C.
+    const cancel = new AbortController();
+    const abort = (): void => cancel.abort();
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    const poll = setInterval(() => {
+      if (cancelRequested(this.db, runId)) {
+        clearInterval(poll);
+        abort();
+      }
+    }, CANCEL_POLL_MS);
     const plan = JSON.parse(run.plan_json) as Plan;
     // Code and environment as they are now, probed beside the run (never fails it).
     const frozen = freezeAtStart(this.paths.home, run, plan);
@@ -118,13 +135,18 @@ export class Kernel {
       return await executeRun(this.services(), {
         runId, plan, lease, effects: new Recorder(), settle: frozen,
         reuseCache: opts.reuseCache ?? !rerunOrigins(this.db, [runId]).has(runId),
-        startedAt: run.started_at ?? Date.now(), signal: opts.signal ?? new AbortController().signal,
+        startedAt: run.started_at ?? Date.now(), signal: cancel.signal,
       });
     } finally {
+      clearInterval(poll);
+      opts.signal?.removeEventListener('abort', abort);
       await frozen;
       clearInterval(timer);
       try {
-        this.journal.writeNow((db) => releaseLease(db, lease));
+        this.journal.writeNow((db) => {
+          if (cancel.signal.aborted) clearCancelRequest(db, runId);
+          releaseLease(db, lease);
+        });
       } catch {
         // The lease expires on its own; nothing else to do.
       }

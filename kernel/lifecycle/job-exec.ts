@@ -101,6 +101,8 @@ export async function executeJob(
   live?.open(slots.reentering === true);
   try {
     const submitted = await dispatcher.submit(spec, listener);
+    // An abort that came before the job existed (between the intent and here) had nothing to cancel yet.
+    if (run.signal.aborted) onAbort();
     if (submitted.phase === 'lost') return lostJob(jobId);
     const final = await dispatcher.wait(jobId, listener);
     slots.releaseSlot?.();

@@ -15,6 +15,7 @@ import { dispatchCall } from '../api/dispatch';
 import type { Kernel } from '../api/kernel';
 import type { ClientFrame, ServerFrame } from '../common/contract';
 import { authorize, COOKIE } from './auth';
+import { onLaunchProgress } from '../launch/progress';
 import { JournalTailer } from './tailer';
 
 export interface ServeOptions {
@@ -143,6 +144,11 @@ export async function startServer(kernel: Kernel, opts: ServeOptions = {}): Prom
     for (const ws of wss.clients) send(ws, { type: 'event', event, payload });
   }, opts.pollMs ?? 200);
   tailer.start();
+  // Runs this process executes reach the UI through the journal like any other (the tailer);
+  // launch.progress is not in the journal, so it is forwarded from the launcher directly.
+  const offLaunch = onLaunchProgress(kernel, (payload) => {
+    for (const ws of wss.clients) send(ws, { type: 'event', event: 'launch.progress', payload });
+  });
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -157,6 +163,7 @@ export async function startServer(kernel: Kernel, opts: ServeOptions = {}): Prom
     close: () =>
       new Promise<void>((ok) => {
         tailer.stop();
+        offLaunch();
         for (const ws of wss.clients) ws.terminate();
         wss.close();
         server.closeAllConnections();

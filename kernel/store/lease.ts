@@ -112,6 +112,15 @@ export function renewLease(db: Db, lease: Lease, now: number): void {
   if (r.changes !== 1) throw new LeaseLostError(lease.runId);
 }
 
+/**
+ * The owner executing `runId` right now (an unexpired lease whose process is alive), or null.
+ * @example liveLeaseHolder(db, runId, Date.now()) // 'host:4242:9f3a…' while `sgr run` executes it
+ */
+export function liveLeaseHolder(db: Db, runId: string, now: number): string | null {
+  const row = stmt(db, 'SELECT owner, expires_at FROM run_leases WHERE run_id = ?').get(runId) as { owner: string | null; expires_at: number } | undefined;
+  return row?.owner && row.expires_at > now && !ownerIsDead(row.owner) ? row.owner : null;
+}
+
 export function releaseLease(db: Db, lease: Lease): void {
   stmt(
     db,

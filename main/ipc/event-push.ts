@@ -8,6 +8,7 @@
 import type { Kernel } from '../../kernel/api/kernel';
 import type { EventName, EventPayload } from '../../kernel/common/contract';
 import { EVENT_CHANNEL, type EventMessage } from './channels';
+import { onLaunchProgress } from '../../kernel/launch/progress';
 import { bridgeBusEvents, type EmitEvent } from './event-bridge';
 
 export type EventSource = (kernel: Kernel, emit: EmitEvent) => () => void;
@@ -19,6 +20,9 @@ export interface EventSink {
 }
 
 export const busEventSource: EventSource = (kernel, emit) => bridgeBusEvents(kernel.bus, emit);
+
+/** launch.progress of launches from the app (runs.launch): they run in this process. */
+export const launchEventSource: EventSource = (kernel, emit) => onLaunchProgress(kernel, (p) => emit('launch.progress', p));
 
 export function startEventPush(kernel: Kernel, sink: () => EventSink | null, sources: readonly EventSource[]): () => void {
   const emit: EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => {

@@ -1,11 +1,16 @@
 /** Handlers of launching, cancelling and resuming runs from the app (U5). */
-import { notYet, type HandlerMap } from './types';
+import { cancelRun, dismissInterrupted, interruptedRuns, resumeRun } from '../../launch/control';
+import { launch, type LaunchRequest } from '../../launch/launcher';
+import type { HandlerMap } from './types';
 
-export const launchHandlers: HandlerMap<'targets.list' | 'runs.launch' | 'runs.cancel' | 'runs.resume' | 'runs.interrupted' | 'runs.dismissInterrupted'> = {
-  'targets.list': () => notYet('targets.list'),
-  'runs.launch': () => notYet('runs.launch'),
-  'runs.cancel': () => notYet('runs.cancel'),
-  'runs.resume': () => notYet('runs.resume'),
-  'runs.interrupted': () => notYet('runs.interrupted'),
-  'runs.dismissInterrupted': () => notYet('runs.dismissInterrupted'),
+type LaunchMethods = 'targets.list' | 'runs.launch' | 'runs.cancel' | 'runs.resume' | 'runs.interrupted' | 'runs.dismissInterrupted';
+
+export const launchHandlers: HandlerMap<LaunchMethods> = {
+  // Every dispatcher the kernel has is usable; remote targets will report their own availability.
+  'targets.list': (k) => k.targets().map((name) => ({ name, kind: name === 'local' ? 'local' : name, available: true })),
+  'runs.launch': (k, input: LaunchRequest) => launch(k, input),
+  'runs.cancel': (k, input: { runId: string }) => cancelRun(k, input.runId),
+  'runs.resume': (k, input: { runId: string }) => resumeRun(k, input.runId),
+  'runs.interrupted': (k) => interruptedRuns(k),
+  'runs.dismissInterrupted': (k, input: { runIds: string[] }) => dismissInterrupted(k, input.runIds),
 };
