@@ -3,7 +3,7 @@
  * the runs page opens it for an example or a file. On launch it calls `runs.launch` and
  * reports the created run ids.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError, call } from '../../api';
 import { buildLaunch, EMPTY_FORM, fieldOfKernelError, type FieldError, type LaunchField, type LaunchForm } from './launch-form';
 import { LaunchResult, type Launched } from './LaunchResult';
@@ -18,6 +18,12 @@ export interface LaunchDialogProps {
   /** The text to run (the editor's unsaved buffer); the file's content when absent. */
   text?: string;
   onClose(): void;
+  /**
+   * The created runs. A single run is reported at once (the parent typically opens it); a
+   * sweep's runs when the user leaves the dialog's result list (Close, a run link, "Compare
+   * these runs"), so the list with the runs' live states stays on screen while they start.
+   * onClose follows.
+   */
   onLaunched(result: { launchId: string; runIds: string[] }): void;
 }
 
@@ -38,13 +44,21 @@ export function LaunchDialog(props: LaunchDialogProps) {
   const invalid = (f: LaunchField): boolean => errors.some((e) => e.field === f);
   const cls = (f: LaunchField): string | undefined => (invalid(f) ? 'invalid' : undefined);
 
+  // Leaving the result list reports the runs (with any a TPE sweep added since), then closes.
+  const finish = (runIds?: string[]): void => {
+    if (launched) onLaunched({ launchId: launched.launchId, runIds: runIds ?? launched.runIds });
+    onClose();
+  };
+  const finishRef = useRef(finish);
+  finishRef.current = finish;
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose();
+      if (e.key === 'Escape') finishRef.current();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, []);
 
   const submit = async (): Promise<void> => {
     if (!built.ok) {
@@ -54,8 +68,8 @@ export function LaunchDialog(props: LaunchDialogProps) {
     setBusy(true);
     try {
       const r = await call('runs.launch', built.input);
-      setLaunched(r);
-      onLaunched(r);
+      if (built.input.sweep) setLaunched(r);
+      else onLaunched(r);
     } catch (e) {
       const message = e instanceof ApiError || e instanceof Error ? e.message : String(e);
       setErrors([{ field: fieldOfKernelError(message) ?? 'target', message }]);
@@ -66,18 +80,18 @@ export function LaunchDialog(props: LaunchDialogProps) {
 
   const runs = built.runs;
   return (
-    <div className="launch-overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="launch-overlay" onMouseDown={(e) => e.target === e.currentTarget && finish()}>
       <div role="dialog" aria-modal="true" aria-labelledby="launch-title" className="launch-dialog" data-testid="launch-dialog" data-loading={data.loading ? 'true' : 'false'} data-steps={data.steps.length}>
         <div className="launch-head">
           <h2 id="launch-title">
             Launch <span className="mono">{baseName(path)}</span>
           </h2>
-          <button type="button" className="btn ghost" aria-label="close" onClick={onClose} data-testid="launch-close">
+          <button type="button" className="btn ghost" aria-label="close" onClick={() => finish()} data-testid="launch-close">
             ×
           </button>
         </div>
         {launched ? (
-          <LaunchResult launched={launched} onClose={onClose} />
+          <LaunchResult launched={launched} onDone={finish} />
         ) : (
           <form
             className="launch-form"

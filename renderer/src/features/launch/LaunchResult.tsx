@@ -14,7 +14,8 @@ export interface Launched {
   runIds: string[];
 }
 
-export function LaunchResult({ launched, onClose }: { launched: Launched; onClose: () => void }) {
+/** `onDone(runIds)`: the user leaves the list (Close, or a link that navigates away). */
+export function LaunchResult({ launched, onDone }: { launched: Launched; onDone: (runIds: string[]) => void }) {
   const [runIds, setRunIds] = useState(launched.runIds);
   const [done, setDone] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -61,7 +62,7 @@ export function LaunchResult({ launched, onClose }: { launched: Launched; onClos
       <ul className="launch-runs">
         {runIds.map((id) => (
           <li key={id} data-testid="launch-result-run" data-run-id={id} data-state={states[id] ?? 'CREATED'}>
-            <a href={formatRoute({ page: 'run', runId: id, stepId: null })} onClick={onClose} className="mono">
+            <a href={formatRoute({ page: 'run', runId: id, stepId: null })} onClick={() => onDone(runIds)} className="mono">
               {id}
             </a>
             <StateBadge state={states[id] ?? 'CREATED'} />
@@ -70,11 +71,11 @@ export function LaunchResult({ launched, onClose }: { launched: Launched; onClos
       </ul>
       <div className="launch-actions">
         {runIds.length > 1 && (
-          <a className="btn primary" href={formatRoute({ page: 'compare', runs: runIds })} onClick={onClose} data-testid="launch-compare">
+          <a className="btn primary" href={formatRoute({ page: 'compare', runs: runIds })} onClick={() => onDone(runIds)} data-testid="launch-compare">
             Compare these runs
           </a>
         )}
-        <button type="button" className="btn" onClick={onClose} data-testid="launch-done">
+        <button type="button" className="btn" onClick={() => onDone(runIds)} data-testid="launch-done">
           Close
         </button>
       </div>
