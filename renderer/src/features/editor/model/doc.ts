@@ -4,7 +4,7 @@
  * formatting that an edit does not touch stay byte for byte, and the file keeps running with
  * `sgr run` unchanged.
  */
-import { stringify } from 'yaml';
+import { stringify, type Document } from 'yaml';
 import { buildGraph, edgesOf, findStepRefs, resolveKey, stepLocs, STEP_REF, TOKEN, type StepLoc } from './graph';
 import type { Connection, EditorGraph, ExperimentDocApi, Position } from './types';
 import { EditorOpError, parseYaml, prependRootKey, renameKey, replaceMany, setIn, type Seg } from './yaml-text';
@@ -20,6 +20,7 @@ type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Parsed {
+  doc: Document.Parsed;
   data: Json;
   errors: EditorGraph['syntaxErrors'];
   locs: StepLoc[];
@@ -110,16 +111,24 @@ export class ExperimentDoc implements ExperimentDocApi {
         throw new EditorOpError(`cannot rename "${key}" to "${newId}": sweep "${target.sweep}" has a template step "${newId}", so ${target.key}'s reference would point at it`);
       }
     }
+    const edits: Array<{ path: Seg[]; value: unknown }> = [];
     for (const e of edgesOf(locs).filter((x) => x.source === key)) {
       const target = this.loc(e.target);
       const at = [...target.path, ...this.segs(e.target, e.field)];
-      if (e.kind === 'dep') this.edit(at, newId);
-      else this.edit(at, rewriteRefs(String(this.at(at)), (scope, id) => resolveKey(target, id, scope, keys) === key, newId));
+      const value = e.kind === 'dep' ? newId : rewriteRefs(String(this.at(at)), (scope, id) => resolveKey(target, id, scope, keys) === key, newId);
+      // Two edges can share a field (a dep and a ref never do; two refs in one string do).
+      if (!edits.some((x) => x.path.join('\0') === at.join('\0'))) edits.push({ path: at, value });
     }
-    if (loc.sweep !== null) this.renameInSweep(loc.sweep, loc.id, newId);
-    if (key in this.positions()) this.text = renameKey(this.text, [...POSITIONS, key], newKey);
-    this.text = renameKey(this.text, loc.path, newId);
+    if (loc.sweep !== null) edits.push(...this.sweepRenames(loc.sweep, loc.id, newId));
+    const renames = [{ path: loc.path, key: newId }, ...(key in this.positions() ? [{ path: [...POSITIONS, key], key: newKey }] : [])];
+    // Every change is a scalar or a key: one pass over one parse, even with many references.
+    const next = replaceMany(this.text, edits, renames, this.ok().doc);
     this.parsed = null;
+    if (next !== null) this.text = next;
+    else {
+      for (const e of edits) this.edit(e.path, e.value);
+      for (const r of renames) this.text = renameKey(this.text, r.path, r.key);
+    }
     return newKey;
   }
 
@@ -204,7 +213,7 @@ export class ExperimentDoc implements ExperimentDocApi {
     const existing = changed.filter(([k]) => k in current);
     const added = changed.filter(([k]) => !(k in current));
     if (existing.length > 0) {
-      const next = replaceMany(this.text, existing.map(([k, v]) => ({ path: [...POSITIONS, k], value: v })));
+      const next = replaceMany(this.text, existing.map(([k, v]) => ({ path: [...POSITIONS, k], value: v })), [], this.ok().doc);
       if (next === null) return this.edit(POSITIONS, { ...current, ...Object.fromEntries(changed) }, 1);
       this.text = next;
       this.parsed = null;
@@ -227,7 +236,7 @@ export class ExperimentDoc implements ExperimentDocApi {
         data = {};
       }
       const d = isObj(data) ? data : {};
-      this.parsed = { data: d, errors, locs: stepLocs(d) };
+      this.parsed = { doc, data: d, errors, locs: stepLocs(d) };
     }
     return this.parsed;
   }
@@ -241,9 +250,10 @@ export class ExperimentDoc implements ExperimentDocApi {
   }
 
   private edit(path: readonly Seg[], value: unknown, blockLevels = 0): void {
-    this.ok();
-    this.text = setIn(this.text, path, value, blockLevels);
+    const { doc } = this.ok();
+    // Parsing dominates the cost of an edit on a big file: reuse the cached parse (the edit changes it, so it is dropped).
     this.parsed = null;
+    this.text = setIn(this.text, path, value, blockLevels, doc);
   }
 
   private loc(key: string): StepLoc {
@@ -316,12 +326,14 @@ export class ExperimentDoc implements ExperimentDocApi {
   }
 
   /** A template step renamed: the sweep's objective and pruner name it too. */
-  private renameInSweep(sweep: string, oldId: string, newId: string): void {
+  private sweepRenames(sweep: string, oldId: string, newId: string): Array<{ path: Seg[]; value: unknown }> {
+    const out: Array<{ path: Seg[]; value: unknown }> = [];
     const sw = this.sweepData(sweep);
     const metric = isObj(sw.objective) ? sw.objective.metric : undefined;
-    if (typeof metric === 'string' && metric.startsWith(`${oldId}.`)) this.edit(['sweeps', sweep, 'objective', 'metric'], `${newId}${metric.slice(oldId.length)}`);
+    if (typeof metric === 'string' && metric.startsWith(`${oldId}.`)) out.push({ path: ['sweeps', sweep, 'objective', 'metric'], value: `${newId}${metric.slice(oldId.length)}` });
     const pruner = isObj(sw.tpe) && isObj(sw.tpe.pruner) ? sw.tpe.pruner : undefined;
-    if (pruner?.step === oldId) this.edit(['sweeps', sweep, 'tpe', 'pruner', 'step'], newId);
+    if (pruner?.step === oldId) out.push({ path: ['sweeps', sweep, 'tpe', 'pruner', 'step'], value: newId });
+    return out;
   }
 }
 

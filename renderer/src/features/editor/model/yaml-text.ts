@@ -138,8 +138,9 @@ const where = (path: readonly Seg[]) => path.join('.');
  * many levels of a new value in block style (a new step).
  * @example setIn('a: 1 # keep\nb: 2\n', ['b'], 3) // 'a: 1 # keep\nb: 3\n'
  */
-export function setIn(text: string, path: readonly Seg[], value: unknown, blockLevels = 0): string {
-  const doc = parseYaml(text);
+export function setIn(text: string, path: readonly Seg[], value: unknown, blockLevels = 0, parsed?: Document): string {
+  // A Document parsed from this very text saves a parse; it is changed by the edit.
+  const doc = parsed ?? parseYaml(text);
   if (!isMap(doc.contents)) {
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
       return value === undefined ? text : text + render(createNode(doc, nest(path, value), path.length + blockLevels)) + '\n';
@@ -151,7 +152,7 @@ export function setIn(text: string, path: readonly Seg[], value: unknown, blockL
   const exists = links.length === path.length && (last.pair !== null || last.node !== null);
   if (!exists && value === undefined) return text;
   if (exists && last.node && isScalar(last.node) && isScalar(value === undefined ? null : createNode(doc, value)) && value !== undefined) {
-    const scalarEdit = replaceScalar(text, doc, links, value);
+    const scalarEdit = replaceScalar(text, links, value);
     if (scalarEdit !== null) return scalarEdit;
   }
   const flowAt = links.findIndex((l) => isCollection(l.parent) && l.parent.flow);
@@ -205,17 +206,18 @@ function renderFlowish(node: YamlNode): string {
   return render(node);
 }
 
-function replaceScalar(text: string, doc: Document, links: Link[], value: unknown): string | null {
-  const last = links[links.length - 1]!;
-  const old = last.node as Scalar;
+/** The text of scalar `old` set to `value`, in the user's quoting when it stays a string; null if it needs lines. */
+function scalarText(old: Scalar, value: unknown, inFlow: boolean): string | null {
   const next = new Scalar(value);
-  // Keep the user's quoting for a string that stays a string.
   if (typeof value === 'string' && typeof old.value === 'string' && old.type) next.type = old.type;
-  const inFlow = links.some((l) => l.parent.flow);
   const out = inFlow ? renderInFlow(next) : render(next);
-  if (out.includes('\n')) return null;
-  void doc;
-  return splice(text, old.range![0], valueEnd(text, old), out);
+  return out.includes('\n') ? null : out;
+}
+
+function replaceScalar(text: string, links: Link[], value: unknown): string | null {
+  const old = links[links.length - 1]!.node as Scalar;
+  const out = scalarText(old, value, links.some((l) => l.parent.flow));
+  return out === null ? null : splice(text, old.range![0], valueEnd(text, old), out);
 }
 
 /** Removes an entry of a block map or list with its lines; an emptied collection becomes `{}`/`[]`. */
@@ -259,21 +261,30 @@ export function renameKey(text: string, path: readonly Seg[], newKey: string): s
 }
 
 /**
- * Several scalar or flow-collection replacements at once on the same text (positions of a
- * thousand nodes in one pass). Each path must exist; returns null when one does not.
+ * Several scalar or flow-collection replacements and key renames at once on the same text
+ * (positions of a thousand nodes, a rename's references) with one parse. Each path must
+ * exist and the edits must not overlap; returns null when one does not exist.
  */
-export function replaceMany(text: string, edits: Array<{ path: readonly Seg[]; value: unknown }>): string | null {
-  const doc = parseYaml(text);
+export function replaceMany(text: string, edits: Array<{ path: readonly Seg[]; value: unknown }>, renames: Array<{ path: readonly Seg[]; key: string }> = [], parsed?: Document): string | null {
+  const doc = parsed ?? parseYaml(text);
   const splices: Array<[number, number, string]> = [];
+  for (const r of renames) {
+    const links = chain(doc, r.path);
+    const last = links[links.length - 1];
+    if (!last || links.length !== r.path.length || !last.pair) return null;
+    const key = last.pair.key as YamlNode;
+    splices.push([key.range![0], valueEnd(text, key), last.parent.flow ? renderInFlow(new Scalar(r.key)) : render(new Scalar(r.key))]);
+  }
   for (const e of edits) {
     const links = chain(doc, e.path);
     const last = links[links.length - 1];
     if (!last || links.length !== e.path.length || !last.node?.range) return null;
     const node = createNode(doc, e.value, 0);
     const inFlow = links.some((l) => l.parent.flow);
-    if (!(isCollection(node) && node.flow) && !(isScalar(node) && isScalar(last.node))) return null;
-    const out = inFlow && isScalar(node) ? renderInFlow(node) : render(node);
-    if (out.includes('\n')) return null;
+    let out: string | null = null;
+    if (isScalar(node) && isScalar(last.node)) out = scalarText(last.node, e.value, inFlow);
+    else if (isCollection(node) && node.flow) out = render(node);
+    if (out === null || out.includes('\n')) return null;
     splices.push([last.node.range[0], valueEnd(text, last.node), out]);
   }
   splices.sort((a, b) => b[0] - a[0]);
