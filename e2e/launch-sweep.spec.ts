@@ -2,11 +2,28 @@
  * Launch (U5) from the editor's Run button: a 3-value grid sweep over one numeric param, made
  * in the form without writing YAML, launches 3 runs that complete; "Compare these runs" opens
  * the comparison, where that param is the only differing one, in the table and in the
- * manifest diff.
+ * manifest diff. A launched run is cancelled and resumed from its page; one left running when
+ * the app closed is offered on the next start and resumes when asked.
  */
-import { expect, shot, test } from './fixtures/serve';
+import type { Page } from '@playwright/test';
+import { expect, freshHome, serveHome, shot, test } from './fixtures/serve';
 import { LaunchDialog } from './pages/launch';
-import { SWEPT_PARAM, SWEPT_STEP, writeExperiment } from './pages/launch-experiment';
+import { slowExperimentText, SWEPT_PARAM, SWEPT_STEP, writeExperiment } from './pages/launch-experiment';
+import { RunPage } from './pages/run-page';
+
+/** Opens the file in the editor and launches it as one run; resolves on its run page. */
+async function launchFromEditor(page: Page, url: string, file: string): Promise<RunPage> {
+  await page.goto(`${url}#/editor?file=${encodeURIComponent(file)}`);
+  await expect(page.getByTestId('editor-run')).toHaveAttribute('data-blocked', 'false');
+  await page.getByTestId('editor-run').click();
+  const dialog = new LaunchDialog(page);
+  await dialog.ready(2);
+  expect(await dialog.runCount()).toBe('1');
+  await dialog.field('submit').click();
+  const run = new RunPage(page);
+  await expect(run.view).toBeVisible();
+  return run;
+}
 
 const KEY = `${SWEPT_STEP}.${SWEPT_PARAM}`;
 
@@ -56,4 +73,43 @@ test('a 3-value grid sweep from the launch form runs 3 runs whose comparison dif
   await expect(params).toHaveAttribute('data-changes', '1');
   await expect(params.getByTestId('diff-change')).toHaveAttribute('data-path', KEY);
   await shot(page, 'launch-sweep-compare');
+});
+
+test('cancel and resume from the run page; a run left running when the app closed is offered on the next start and resumes when asked', async ({ page }) => {
+  const home = freshHome();
+  const file = writeExperiment('e2e-cancel', slowExperimentText('e2e-cancel'));
+  const first = await serveHome(home);
+  let second: Awaited<ReturnType<typeof serveHome>> | null = null;
+  try {
+    const run = await launchFromEditor(page, first.url, file);
+    const runId = (await run.view.getAttribute('data-run-id'))!;
+    await expect(run.node('slow')).toHaveAttribute('data-state', 'RUNNING');
+    await expect(page.getByTestId('run-resume')).toHaveCount(0);
+
+    await page.getByTestId('run-cancel').click();
+    await expect(run.view).toHaveAttribute('data-state', 'ABORTED');
+    await expect(page.getByTestId('run-cancel')).toHaveCount(0);
+    await shot(page, 'run-cancelled');
+
+    await page.getByTestId('run-resume').click();
+    await expect(run.view).toHaveAttribute('data-state', 'RUNNING');
+    await expect(run.node('slow')).toHaveAttribute('data-state', 'RUNNING');
+
+    // The app closes while the run is going; the next start offers it, and only resumes it when asked.
+    await first.stop();
+    second = await serveHome(home);
+    await page.goto(second.url);
+    const banner = page.getByTestId('interrupted-banner');
+    await expect(banner).toHaveAttribute('data-runs', '1');
+    await expect(banner.getByTestId('interrupted-run')).toHaveAttribute('data-run-id', runId);
+    await shot(page, 'interrupted-banner');
+    await banner.getByTestId('interrupted-resume').click();
+    await expect(banner).toHaveCount(0);
+    await page.goto(`${second.url}#/runs/${runId}`);
+    await expect(run.view).toHaveAttribute('data-state', 'COMPLETED', { timeout: 60_000 });
+    await expect(run.node('after')).toHaveAttribute('data-state', 'COMPLETED');
+  } finally {
+    await first.stop();
+    await second?.stop();
+  }
 });

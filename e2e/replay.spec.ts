@@ -80,7 +80,7 @@ test('replay says identical, a tampered journal copy diverges on the tampered st
     await shot(other, 'replay-diverged');
     await other.close();
   } finally {
-    second.stop();
+    await second.stop();
   }
 
   // 3. Re-run the original: nothing drifted; the new run finishes with the original's results.

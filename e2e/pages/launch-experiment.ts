@@ -33,10 +33,30 @@ steps:
 `;
 }
 
-/** Writes the experiment into a fresh temp dir; returns its path. */
-export function writeExperiment(name: string): string {
+/** A run long enough to cancel or interrupt: one step reporting a metric every 0.2 s for ~10 s. */
+export function slowExperimentText(name: string): string {
+  return `version: 1
+name: ${name}
+steps:
+  slow:
+    skill: python
+    params:
+      code: |
+        import time
+        from sgr_worker import log_metric
+        for i in range(50):
+            log_metric("tick", i, step=i)
+            time.sleep(0.2)
+  after:
+    skill: noop
+    deps: [slow]
+`;
+}
+
+/** Writes an experiment text into a fresh temp dir; returns its path. */
+export function writeExperiment(name: string, text: string = experimentText(name)): string {
   const dir = mkdtempSync(join(tmpdir(), 'sgr-e2e-launch-'));
   const path = join(dir, 'experiment.yaml');
-  writeFileSync(path, experimentText(name));
+  writeFileSync(path, text);
   return path;
 }

@@ -5,10 +5,30 @@
 import { useState } from 'react';
 import type { RunDetail } from '../../../../kernel/common/contract';
 import { call } from '../../api';
+import { useRunStore } from '../../stores/run-store';
 import './replay.css';
 
 const CANCELLABLE: ReadonlySet<string> = new Set(['CREATED', 'PLANNED', 'RUNNING']);
 const RESUMABLE: ReadonlySet<string> = new Set(['ABORTED', 'FAILED']);
+
+/**
+ * After cancel or resume, waits (≤ 10 s) for the run's state to move off `before`, then
+ * refreshes the view. The journal tailer does not always announce a resumed run's return to
+ * RUNNING (it re-watches the run at its new state), and the view only polls active runs.
+ */
+async function refreshWhenMoved(runId: string, before: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const store = useRunStore.getState();
+    if (store.runId !== runId) return;
+    if (store.run?.state !== before) return;
+    const now = await call('runs.get', { runId }).catch(() => null);
+    if (now && now.state !== before) {
+      store.reload();
+      return;
+    }
+  }
+}
 
 interface Props {
   run: Pick<RunDetail, 'id' | 'state'>;
@@ -28,7 +48,10 @@ export function RunActions({ run, replaying, onReplay, onRerun }: Props) {
         ? call('runs.cancel', { runId: run.id }).then((r) => (r.requested ? 'Cancel requested' : 'The run was not executing'))
         : call('runs.resume', { runId: run.id }).then(() => 'Resuming');
     done
-      .then((text) => setNote({ kind: 'ok', text }))
+      .then((text) => {
+        setNote({ kind: 'ok', text });
+        void refreshWhenMoved(run.id, run.state);
+      })
       .catch((e: unknown) => setNote({ kind: 'error', text: `${kind === 'cancel' ? 'Cancel' : 'Resume'} failed: ${e instanceof Error ? e.message : String(e)}` }))
       .finally(() => setBusy(null));
   };
