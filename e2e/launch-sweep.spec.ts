@@ -50,7 +50,14 @@ test('a 3-value grid sweep from the launch form runs 3 runs whose comparison dif
   await dialog.field('tags-input').fill('e2e-sweep');
   await dialog.field('tags-input').press('Enter');
   await expect(dialog.field('tags')).toHaveAttribute('data-tags', 'e2e-sweep');
-  await dialog.gridSweep(SWEPT_STEP, SWEPT_PARAM, '1, 2, 3');
+  // Values the step's schema refuses: the kernel says so, and the dialog marks the values field.
+  await dialog.gridSweep(SWEPT_STEP, SWEPT_PARAM, 'one, two');
+  await dialog.field('submit').click();
+  await expect(dialog.error).toHaveAttribute('data-field', 'values');
+  await expect(dialog.error).toContainText(`param "${SWEPT_PARAM}"`);
+  await expect(dialog.result).toHaveCount(0);
+
+  await dialog.field('sweep-values').fill('1, 2, 3');
   expect(await dialog.runCount()).toBe('3');
   await expect(page.getByTestId('launch-run-count')).toHaveText('3 runs will be launched');
   await shot(page, 'launch-dialog-sweep');

@@ -72,7 +72,7 @@ export function LaunchDialog(props: LaunchDialogProps) {
       else onLaunched(r);
     } catch (e) {
       const message = e instanceof ApiError || e instanceof Error ? e.message : String(e);
-      setErrors([{ field: fieldOfKernelError(message) ?? 'target', message }]);
+      setErrors([{ field: fieldOfKernelError(message), message }]);
     } finally {
       setBusy(false);
     }
@@ -145,7 +145,7 @@ export function LaunchDialog(props: LaunchDialogProps) {
             </label>
             {form.sweepOn && <SweepSection form={form} set={set} steps={data.steps} skills={data.skills} text={data.text ?? ''} invalid={invalid} />}
             {errors.length > 0 && (
-              <div className="error-banner launch-error" role="alert" data-testid="launch-error" data-field={errors[0]!.field}>
+              <div className="error-banner launch-error" role="alert" data-testid="launch-error" data-field={errors[0]!.field ?? ''}>
                 {errors.map((e, i) => (
                   <div key={i}>{e.message}</div>
                 ))}

@@ -68,6 +68,12 @@ describe('launch form', () => {
     expect(fieldOfKernelError('runs.launch: sweep.range.high: Too small')).toBe('high');
     expect(fieldOfKernelError('runs.launch: budget.maxRuns: Too small')).toBe('maxRuns');
     expect(fieldOfKernelError('sweep.param "lr" is not a param of step train')).toBe('param');
-    expect(fieldOfKernelError('something else went wrong')).toBeNull();
+    expect(fieldOfKernelError('target: unknown target "gpu" (known: local)')).toBe('target');
+    expect(fieldOfKernelError('runs.launch: sweep: step "data", param "source.synthetic.seed" = "a": step "data" params.source.synthetic.seed: expected number')).toBe('values');
+    expect(fieldOfKernelError('sweep: step "data", param "args.x": params.args is a list, not a map of parameters')).toBe('param');
+    expect(fieldOfKernelError('sweep: step "data", param "seed": random needs a range { low, high }')).toBe('low');
+    expect(fieldOfKernelError('sweep: step "data", param "seed": random needs trials (how many runs)')).toBe('trials');
+    expect(fieldOfKernelError('sweep: the plan has no step "x" (steps: a, b)')).toBe('step');
+    expect(fieldOfKernelError('/x/e.yaml: step "b" deps.0: unknown step')).toBeNull();
   });
 });

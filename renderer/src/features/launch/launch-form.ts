@@ -75,7 +75,8 @@ export const FIELD_LABELS: Record<LaunchField, string> = {
 };
 
 export interface FieldError {
-  field: LaunchField;
+  /** Null: about the launch as a whole (e.g. the experiment does not validate). */
+  field: LaunchField | null;
   message: string;
 }
 
@@ -189,15 +190,24 @@ export function buildLaunch(f: LaunchForm, path: string, text: string | undefine
 }
 
 /**
- * Maps a kernel error (`runs.launch: sweep.values.0: …`, or a plain message naming a field)
- * to the form field it is about, so the dialog can mark it.
+ * Maps a kernel error to the form field it is about, so the dialog can mark it: zod paths
+ * (`runs.launch: sweep.values.0: …`, `budget.maxRuns`) and the launcher's own wording
+ * (`sweep: step "data", param "seed" = "x": …` is about a value; `…, param "p": params.a is a
+ * list` about the param; `sweep: the plan has no step` about the step). Null: the whole form.
  */
 export function fieldOfKernelError(message: string): LaunchField | null {
   const m = /(?:^|[\s:;])(sweep\.(step|param|values|range\.(low|high)|trials|seed|objective)|concurrency|parallelRuns|budget\.(maxMinutes|maxRuns)|target)\b/.exec(message);
-  if (!m) return null;
-  const key = m[1]!;
-  if (key.startsWith('sweep.range.')) return m[3] as LaunchField;
-  if (key.startsWith('sweep.')) return m[2] as LaunchField;
-  if (key.startsWith('budget.')) return m[4] as LaunchField;
-  return key as LaunchField;
+  if (m) {
+    const key = m[1]!;
+    if (key.startsWith('sweep.range.')) return m[3] as LaunchField;
+    if (key.startsWith('sweep.')) return m[2] as LaunchField;
+    if (key.startsWith('budget.')) return m[4] as LaunchField;
+    return key as LaunchField;
+  }
+  if (/\bsweep: the plan has no step\b/.test(message)) return 'step';
+  if (/\bsweep: step "[^"]*", param "[^"]*" = /.test(message)) return 'values';
+  if (/\bsweep: step "[^"]*", param "[^"]*": .*\b(range|trials)\b/.test(message)) return /\btrials\b/.test(message) ? 'trials' : 'low';
+  if (/\bsweep: step "[^"]*", param "[^"]*": /.test(message)) return 'param';
+  if (/\bsweep: tpe needs an objective\b/.test(message)) return 'objective';
+  return null;
 }
