@@ -7,10 +7,9 @@
 import { KernelError } from '../api/errors';
 import type { Kernel } from '../api/kernel';
 import type { RunState } from '../common/plan';
-import { abortIdleRun, dismissRuns, requestCancel, unfinishedLaunchedRuns } from '../store/launches-repo';
+import { abortIdleRun, dismissRuns, interruptedLaunchRuns, requestCancel } from '../store/launches-repo';
 import { liveLeaseHolder } from '../store/lease';
 import { backgroundRun, runInBackground } from './background';
-import { isDrivenHere } from './launcher';
 
 const TERMINAL: ReadonlySet<RunState> = new Set(['COMPLETED', 'FAILED', 'ABORTED']);
 
@@ -63,9 +62,8 @@ export interface InterruptedRun {
 
 /** Runs launched from the app, not ended, that nobody executes (and the user has not dismissed). */
 export function interruptedRuns(kernel: Kernel): InterruptedRun[] {
-  const now = Date.now();
-  return unfinishedLaunchedRuns(kernel.db)
-    .filter((r) => !backgroundRun(r.run_id) && !isDrivenHere(r.run_id) && !liveLeaseHolder(kernel.db, r.run_id, now))
+  return interruptedLaunchRuns(kernel.db, Date.now())
+    .filter((r) => !backgroundRun(r.run_id))
     .map((r) => ({ runId: r.run_id, name: r.name, state: r.state, createdAt: r.created_at, stepsDone: r.steps_done, steps: r.steps_count }));
 }
 

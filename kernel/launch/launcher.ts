@@ -17,6 +17,7 @@ import { suggestBatch, type HistoryTrial } from '../hpo/batch';
 import type { Value } from '../hpo/space';
 import { ExperimentError, parseExperiment } from '../plan/load-experiment';
 import { abortIdleRun, addLaunchRun, addRunTags, endLaunch, insertLaunch } from '../store/launches-repo';
+import { newOwner } from '../store/lease';
 import { getRun } from '../store/runs-repo';
 import { backgroundRun, runInBackground } from './background';
 import { readObjective } from './objective';
@@ -33,14 +34,6 @@ interface ActiveLaunch {
   stopped: boolean;
 }
 
-/** Launches this process is driving: their queued runs are not "interrupted". */
-const active = new Map<string, ActiveLaunch>();
-
-/** True when `runId` belongs to a launch this process is still driving (queued or running). */
-export function isDrivenHere(runId: string): boolean {
-  for (const l of active.values()) if (l.runIds.includes(runId)) return true;
-  return false;
-}
 
 const bad = (message: string) => new KernelError('BAD_INPUT', message);
 
@@ -99,9 +92,9 @@ export function launch(kernel: Kernel, req: LaunchRequest): { launchId: string; 
   const launchId = newLaunchId(now);
   const { text: _omit, ...spec } = req;
   void _omit;
-  kernel.journal.writeNow((db) => insertLaunch(db, { id: launchId, experimentFile: file, spec, createdAt: now }));
+  // This process drives the launch; while it lives, the launch's queued runs are not interrupted.
+  kernel.journal.writeNow((db) => insertLaunch(db, { id: launchId, experimentFile: file, driver: newOwner(), spec, createdAt: now }));
   const l: ActiveLaunch = { id: launchId, runIds: [], values: new Map(), stopped: false };
-  active.set(launchId, l);
   const tags = [...req.tags, ...(sweep ? [`sweep:${launchId}`] : [])];
   const create = (p: Plan, value: Value | undefined): string => {
     const runId = kernel.createRun(p, { experimentFile: file, experimentText: text });
@@ -135,7 +128,6 @@ export function launch(kernel: Kernel, req: LaunchRequest): { launchId: string; 
     .then(() => null, (err: unknown) => (err as Error)?.message ?? String(err))
     .then((error) => {
       if (deadline) clearTimeout(deadline);
-      active.delete(launchId);
       try {
         kernel.journal.writeNow((db) => endLaunch(db, launchId, Date.now(), error));
       } catch {

@@ -6,15 +6,15 @@
 import { TERMINAL_STEP_STATES, type RunState, type StepState } from '../common/plan';
 import type { Db } from './db';
 import { appendEvent } from './events-repo';
-import { liveLeaseHolder } from './lease';
+import { liveLeaseHolder, ownerIsDead } from './lease';
 import { setRunState } from './runs-repo';
 import { stmt } from './sql';
 import { updateStep } from './steps-repo';
 
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['CREATED', 'PLANNED', 'RUNNING'];
 
-export function insertLaunch(db: Db, l: { id: string; experimentFile: string; spec: unknown; createdAt: number }): void {
-  stmt(db, 'INSERT INTO launches (id, experiment_file, spec_json, created_at) VALUES (?, ?, ?, ?)').run(l.id, l.experimentFile, JSON.stringify(l.spec), l.createdAt);
+export function insertLaunch(db: Db, l: { id: string; experimentFile: string; driver: string; spec: unknown; createdAt: number }): void {
+  stmt(db, 'INSERT INTO launches (id, experiment_file, driver, spec_json, created_at) VALUES (?, ?, ?, ?, ?)').run(l.id, l.experimentFile, l.driver, JSON.stringify(l.spec), l.createdAt);
 }
 
 export function endLaunch(db: Db, id: string, at: number, error: string | null): void {
@@ -83,16 +83,22 @@ export interface InterruptedRow {
   steps_done: number;
 }
 
-/** Runs the app launched, not ended and not dismissed (the caller drops those executing now). */
-export function unfinishedLaunchedRuns(db: Db): InterruptedRow[] {
-  return stmt(
+/**
+ * Runs the app launched that are not ended, not dismissed, not executed by anyone (no live
+ * lease) and not waiting in a launch whose driving process is still alive.
+ */
+export function interruptedLaunchRuns(db: Db, now: number): InterruptedRow[] {
+  const rows = stmt(
     db,
-    `SELECT r.id AS run_id, r.name, r.state, r.created_at, r.steps_count,
+    `SELECT r.id AS run_id, r.name, r.state, r.created_at, r.steps_count, l.driver, l.ended_at,
             (SELECT count(*) FROM steps s WHERE s.run_id = r.id AND s.state = 'COMPLETED') AS steps_done
-       FROM launch_runs lr JOIN runs r ON r.id = lr.run_id
+       FROM launch_runs lr JOIN runs r ON r.id = lr.run_id JOIN launches l ON l.id = lr.launch_id
       WHERE lr.dismissed_at IS NULL AND r.state IN ('CREATED', 'PLANNED', 'RUNNING')
       ORDER BY r.created_at DESC, r.id`,
-  ).all() as InterruptedRow[];
+  ).all() as Array<InterruptedRow & { driver: string; ended_at: number | null }>;
+  return rows
+    .filter((r) => !liveLeaseHolder(db, r.run_id, now) && (r.ended_at !== null || ownerIsDead(r.driver)))
+    .map(({ driver: _d, ended_at: _e, ...r }) => r);
 }
 
 export function dismissRuns(db: Db, runIds: readonly string[], at: number): number {

@@ -49,7 +49,7 @@ function describeOwner(owner: string): string {
 }
 
 /** A holder on this host whose process is gone cannot renew: its lease is void now. */
-function ownerIsDead(owner: string): boolean {
+export function ownerIsDead(owner: string): boolean {
   const [host, pidText] = owner.split(':');
   if (host !== hostname()) return false;
   const pid = Number(pidText);

@@ -15,6 +15,9 @@ export const m0007: Migration = {
       CREATE TABLE launches (
         id TEXT PRIMARY KEY,
         experiment_file TEXT NOT NULL,
+        -- The process driving the launch (host:pid:nonce, as lease owners): while it lives and
+        -- the launch has not ended, its queued runs are not interrupted.
+        driver TEXT NOT NULL,
         -- The launch form as given (target, concurrency, tags, budget, sweep), without the text.
         spec_json TEXT NOT NULL,
         created_at INTEGER NOT NULL,
