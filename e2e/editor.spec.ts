@@ -56,7 +56,6 @@ test('a DAG built from the palette is saved, runs from the editor, and the CLI r
 
   await ed.setParam('shell', 'command', "printf 'hello from the editor' > greeting.txt");
   await ed.setParam('shell', 'outputs', 'greeting: greeting.txt');
-  // Inline validation: a python step needs code or a script — first a value of the wrong type.
   await ed.setParam('python', 'code', 'print("after the shell step")');
   await ed.checked();
   await expect(ed.problems).toHaveAttribute('data-count', '0');
@@ -152,7 +151,12 @@ test('a cycle is shown on its edges and Run refuses it', async ({ page, served }
   await ed.open(served.url);
   await ed.addFromPalette('shell');
   await ed.addFromPalette('noop');
+  // Inline validation from the skill's schema: the command is required.
+  await ed.setParam('shell', 'command', '');
+  await expect(ed.inspector.getByTestId('param-command')).toHaveAttribute('data-invalid', 'true');
+  await expect(ed.inspector.getByTestId('param-command-error')).toHaveText('required');
   await ed.setParam('shell', 'command', 'true');
+  await expect(ed.inspector.getByTestId('param-command')).toHaveAttribute('data-invalid', 'false');
   await ed.connect('shell', 'noop');
   await ed.checked();
   await expect(ed.run).toHaveAttribute('data-blocked', 'false');
@@ -176,4 +180,33 @@ test('a cycle is shown on its edges and Run refuses it', async ({ page, served }
   await expect(ed.edge('noop', 'shell')).toHaveCount(0);
   await expect(ed.edge('shell', 'noop')).toHaveAttribute('data-problem', 'false');
   await expect(ed.run).toHaveAttribute('data-blocked', 'false');
+});
+
+test('an example with a sweep: the template steps sit in the sweep’s frame, the sweep is edited as a form, the plan follows', async ({ page, served }) => {
+  const ed = new EditorPage(page);
+  await ed.open(served.url);
+  await page.getByTestId('editor-examples').selectOption({ label: 'lora-rank-ablation' });
+  await expect(ed.path).toHaveAttribute('title', /lora-rank-ablation\.yaml$/);
+  const frame = page.getByTestId('editor-sweep-rank');
+  await expect(frame).toBeVisible();
+  await expect(ed.node('rank.train')).toBeVisible();
+  await expect(ed.edge('pretrain', 'rank.train')).toBeAttached();
+  await ed.checked();
+  await expect(ed.problems).toHaveAttribute('data-count', '0');
+  await expect(page.getByTestId('plan-sweep-rank')).toContainText('6 trials');
+  await expect(ed.node('rank.train')).toHaveAttribute('data-cache', /run|unknown/);
+
+  await frame.click({ position: { x: 30, y: 8 } });
+  await expect(page.getByTestId('sweep-inspector')).toBeVisible();
+  await expect(page.getByTestId('sweep-protocol')).toHaveValue('grid');
+  const seeds = page.getByTestId('sweep-seeds');
+  await expect(seeds).toHaveValue('1, 2');
+  await seeds.fill('1, x');
+  await expect(page.getByTestId('sweep-seeds-error')).toBeVisible();
+  await seeds.fill('1');
+  await seeds.blur();
+  await expect(ed.path).toHaveAttribute('data-dirty', 'true');
+  await ed.checked();
+  await expect(page.getByTestId('plan-sweep-rank')).toContainText('3 trials');
+  await shot(page, 'editor-sweep');
 });

@@ -1,6 +1,20 @@
 /** Page object: the experiment editor (palette, canvas, inspector, problems, plan preview). */
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/** The element's box once the view stopped moving (the canvas refits when steps are added). */
+async function stableBox(el: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = '';
+  await expect
+    .poll(async () => {
+      const box = JSON.stringify(await el.boundingBox());
+      const same = box === last;
+      last = box;
+      return same;
+    })
+    .toBe(true);
+  return JSON.parse(last) as { x: number; y: number; width: number; height: number };
+}
+
 export class EditorPage {
   readonly view: Locator;
   readonly canvas: Locator;
@@ -41,8 +55,8 @@ export class EditorPage {
   async connect(source: string, target: string, how: 'dep' | { output: string; into: 'inputs' | 'params'; name: string } = 'dep'): Promise<void> {
     const from = this.node(source).locator('.react-flow__handle.source');
     const to = this.node(target).locator('.react-flow__handle.target');
-    const a = (await from.boundingBox())!;
-    const b = (await to.boundingBox())!;
+    const a = await stableBox(from);
+    const b = await stableBox(to);
     await this.page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
     await this.page.mouse.down();
     await this.page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 20, { steps: 5 });

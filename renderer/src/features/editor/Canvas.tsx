@@ -51,6 +51,13 @@ export function Canvas() {
   const edges = useMemo(() => flowEdges(graph, ann, selection), [graph, ann, selection]);
   const [pending, setPending] = useState<{ source: string; target: string } | null>(null);
 
+  // A step added or removed, or another file opened: bring every step into view.
+  const count = graph.steps.length;
+  useEffect(() => {
+    const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.25, maxZoom: 1.1 }));
+    return () => cancelAnimationFrame(id);
+  }, [count]); // not on every edit: a param change must not move the view
+
   useEffect(() => {
     if (!focus) return;
     const p = pos[focus.key];
