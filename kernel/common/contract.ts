@@ -84,6 +84,8 @@ export const runDetailSchema = runSummarySchema.extend({
   description: z.string().nullable(),
   concurrency: z.number().int(),
   stepsDetail: z.array(stepDetailSchema),
+  /** The run this one re-ran (`sgr rerun`, runs.rerun), or null. */
+  rerunOf: z.string().nullable().optional(),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 

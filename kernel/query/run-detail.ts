@@ -7,6 +7,7 @@ import { effectiveDeps } from '../common/validate-plan';
 import { isSafeJobId } from '../dispatch/local/job-dir';
 import type { Db } from '../store/db';
 import { countEventsByStep } from '../store/events-repo';
+import { rerunOrigins } from '../replay/rerun-record';
 import { decodeJson, type BlobSink } from '../store/json-column';
 import { getSteps } from '../store/steps-repo';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './runs-list';
@@ -61,6 +62,7 @@ export function getRunDetail(ctx: QueryContext, runId: string): MethodOutput<'ru
     description: typeof plan.description === 'string' ? plan.description : null,
     concurrency: plan.concurrency ?? 1,
     stepsDetail,
+    rerunOf: rerunOrigins(ctx.db, [runId]).get(runId) ?? null,
   };
 }
 

@@ -54,6 +54,8 @@ describe('re-run', () => {
 
     expect(rerunOrigins(kernel.db, [original, rerun])).toEqual(new Map([[rerun, original]]));
     expect(compareRuns(kernel.db, kernel.journal.blobs, [original, rerun]).runs.map((r) => r.rerunOf)).toEqual([null, original]);
+    const detail = await dispatchCall(kernel, 'runs.get', { runId: rerun });
+    expect(detail).toMatchObject({ ok: true, value: { id: rerun, rerunOf: original } });
     const r = resultDiff(kernel, original, rerun);
     expect(r).toEqual({ identical: true, sections: { metrics: { identical: true, changes: [] }, steps: { identical: true, changes: [] } } });
     // Same frozen plan and experiment digest: nothing but the run differs.
