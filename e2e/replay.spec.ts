@@ -101,6 +101,11 @@ test('replay says identical, a tampered journal copy diverges on the tampered st
   await expect(diff).toHaveAttribute('data-b', rerunId!);
   for (const section of ['params', 'data', 'metrics', 'steps']) await expect(page.getByTestId(`diff-section-${section}`)).toHaveAttribute('data-identical', 'true');
   await shot(page, 'rerun-results-vs-original');
+  // The kernel journals what it re-ran: the link without `?rerunOf=`, reloaded, still diffs against the original.
+  await page.goto(`${served.url}#/runs/${rerunId}`);
+  await page.reload();
+  await expect(actions.rerunResults).toHaveAttribute('data-of', runId!);
+  await expect(actions.rerunResults).toHaveAttribute('data-results-identical', 'true');
 
   // 4. Edit the experiment file: a re-run of the original now reports that drift before starting.
   appendFileSync(file, '# edited after the run\n');

@@ -30,12 +30,13 @@ export function RunPage({ runId, stepId }: { runId: string; stepId: string | nul
   const [, tick] = useState(0);
   const replay = useReplay(runId);
   const [rerunOpen, setRerunOpen] = useState(false);
-  // A re-run's original: from the route (`?rerunOf=`), kept for the session once seen.
+  // A re-run's original: journaled by the kernel (runs.get), else from the route (`?rerunOf=`,
+  // kept for the session once seen, for a kernel that does not report it).
   const routeRerunOf = useRouteStore((s) => (s.route.page === 'run' ? s.route.rerunOf : undefined));
   useEffect(() => {
     if (routeRerunOf) noteRerun(runId, routeRerunOf);
   }, [runId, routeRerunOf]);
-  const rerunOf = routeRerunOf ?? rerunOrigin(runId);
+  const rerunOf = (run?.id === runId ? run.rerunOf : null) ?? routeRerunOf ?? rerunOrigin(runId);
 
   useEffect(() => open(runId), [runId, open]);
   // While running, durations move every second.
