@@ -110,6 +110,20 @@ describe('experiments.check problems', () => {
   });
 });
 
+describe('experiments.check on the shipped examples', () => {
+  it('finds no problem in any example and names every generated step after its sweep', async () => {
+    const k = kernel();
+    const { listExamples, readExperimentFile } = await import('./files');
+    for (const e of listExamples()) {
+      const c = await check(k, readExperimentFile(e.path).text, e.path);
+      expect(c.problems, e.path).toEqual([]);
+      expect(c.steps.length).toBeGreaterThan(0);
+      for (const s of c.steps) if (s.id !== s.source) expect(s.source, s.id).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+$/);
+      expect(c.summary.hits).toBe(0);
+    }
+  });
+});
+
 describe('experiments.check cache prediction', () => {
   const file = (dir: string, rank: number) => lines(
     'name: pred',
