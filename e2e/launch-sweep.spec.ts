@@ -57,6 +57,15 @@ test('a 3-value grid sweep from the launch form runs 3 runs whose comparison dif
   await expect(dialog.error).toContainText(`param "${SWEPT_PARAM}"`);
   await expect(dialog.result).toHaveCount(0);
 
+  // Random and TPE take a range and a trial count instead of values (TPE also an objective).
+  await dialog.field('sweep-protocol').selectOption('random');
+  await expect(dialog.field('sweep-values')).toHaveCount(0);
+  await dialog.field('sweep-trials').fill('5');
+  expect(await dialog.runCount()).toBe('5');
+  await dialog.field('sweep-protocol').selectOption('tpe');
+  await expect(dialog.field('sweep-objective')).toBeVisible();
+  await dialog.field('sweep-protocol').selectOption('grid');
+
   await dialog.field('sweep-values').fill('1, 2, 3');
   expect(await dialog.runCount()).toBe('3');
   await expect(page.getByTestId('launch-run-count')).toHaveText('3 runs will be launched');
