@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { annotate } from './annotate';
+import { flowEdges, flowNodes, freeSpot, sweepAt, sweepFrames } from './canvas-model';
+import { ExperimentDoc } from './model/doc';
+
+const TEXT = `version: 2
+name: t
+steps:
+  a: { skill: noop }
+  b: { skill: noop, deps: [a] }
+sweeps:
+  s:
+    grid: { x: [1, 2] }
+    steps:
+      t: { skill: noop, deps: [b] }
+`;
+const graph = ExperimentDoc.parse(TEXT).graph();
+const pos = { a: { x: 0, y: 0 }, b: { x: 300, y: 0 }, 's.t': { x: 600, y: 100 } };
+
+describe('canvas model', () => {
+  it('frames a sweep around its template steps and finds the sweep under a point', () => {
+    const f = sweepFrames(graph, pos).get('s')!;
+    expect(f.x).toBeLessThan(600);
+    expect(f.y).toBeLessThan(100);
+    expect(f.x + f.w).toBeGreaterThan(800);
+    expect(sweepAt(graph, pos, { x: 650, y: 120 })).toBe('s');
+    expect(sweepAt(graph, pos, { x: 10, y: 10 })).toBeNull();
+  });
+
+  it('marks the edges and nodes the check blames, with the test ids other tests rely on', () => {
+    const check = {
+      ok: false,
+      problems: [{ stepId: 'b', field: 'deps.0', depId: 'a', line: 5, col: 3, message: 'bad', hint: null }],
+      steps: [],
+      sweeps: [{ name: 's', protocol: 'grid', trials: 2 }],
+      summary: { steps: 0, hits: 0, willRun: 0, unknown: 0 },
+    };
+    const ann = annotate(graph.steps.map((s) => s.key), check);
+    const edges = flowEdges(graph, ann, null);
+    const attrs = Object.fromEntries(edges.map((e) => [e.id, e.domAttributes as Record<string, string>]));
+    expect(attrs['a->b']).toEqual({ 'data-testid': 'editor-edge-a-b', 'data-problem': 'true' });
+    expect(attrs['b->s.t']?.['data-problem']).toBe('false');
+    const nodes = flowNodes(graph, pos, ann, { kind: 'step', key: 'a' }, new Map([['s', 2]]));
+    expect(nodes.map((n) => n.id)).toEqual(['sweep:s', 'a', 'b', 's.t']);
+    const b = nodes.find((n) => n.id === 'b')!;
+    expect(b.type === 'step' && b.data.problems.length).toBe(1);
+    const frame = nodes[0]!;
+    expect(frame.type === 'sweep' && frame.data.trials).toBe(2);
+  });
+
+  it('puts a new step right of everything', () => {
+    expect(freeSpot({})).toEqual({ x: 40, y: 40 });
+    expect(freeSpot(pos).x).toBeGreaterThan(600);
+  });
+});
