@@ -82,7 +82,8 @@ export function flatten(value: unknown, prefix = '', out: Map<string, unknown> =
   return out;
 }
 
-function compareFlat(a: Map<string, unknown>, b: Map<string, unknown>): DiffChange[] {
+/** Leaf-by-leaf differences of two flattened values, paths sorted. @example compareFlat(flatten({ a: 1 }), flatten({ a: 2 })) → [{ path: 'a', a: 1, b: 2 }] */
+export function compareFlat(a: Map<string, unknown>, b: Map<string, unknown>): DiffChange[] {
   const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
   const changes: DiffChange[] = [];
   for (const path of paths) {

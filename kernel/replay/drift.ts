@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Kernel } from '../api/kernel';
 import type { Drift } from '../common/contract-replay';
-import { flatten } from '../common/manifest-diff';
+import { compareFlat, flatten } from '../common/manifest-diff';
 import type { Manifest } from '../common/manifest';
 import type { Plan, PlanStep } from '../common/plan';
 import { digestOf, resolveStep } from '../lifecycle/resolve';
@@ -38,12 +38,12 @@ export async function driftReport(kernel: Kernel, runId: string): Promise<Drift>
     collectEnvironmentAsync(dirname(snapshotFile(kernel.paths.home, runId))),
   ]);
 
-  const code = compareFlat({ git: manifest.code.git }, { git: codeNow.git });
+  const code = driftOf({ git: manifest.code.git }, { git: codeNow.git });
   if (run.experiment_file && run.experiment_digest) {
     const now = experimentDigest(run.experiment_file);
     if (now !== run.experiment_digest) code.push({ path: `experiment ${run.experiment_file}`, recorded: run.experiment_digest, now });
   }
-  const environment = compareFlat(manifest.environment, envNow);
+  const environment = driftOf(manifest.environment, envNow);
   const data = dataDrift(kernel, plan, manifest);
   const skills = skillDrift(kernel, manifest);
   const identical = code.length + environment.length + data.length + skills.length === 0;
@@ -58,16 +58,9 @@ function experimentDigest(file: string): string | null {
   }
 }
 
-function compareFlat(a: unknown, b: unknown): Item[] {
-  const fa = flatten(a);
-  const fb = flatten(b);
-  const out: Item[] = [];
-  for (const path of [...new Set([...fa.keys(), ...fb.keys()])].sort()) {
-    const recorded = fa.get(path) ?? null;
-    const now = fb.get(path) ?? null;
-    if (JSON.stringify(recorded) !== JSON.stringify(now)) out.push({ path, recorded, now });
-  }
-  return out;
+/** Differing leaves, as `recorded → now`. */
+function driftOf(recorded: unknown, now: unknown): Item[] {
+  return compareFlat(flatten(recorded), flatten(now)).map((c) => ({ path: c.path, recorded: c.a, now: c.b }));
 }
 
 /** Files hashed into cache keys: recomputed now, compared through the recorded cache key. */

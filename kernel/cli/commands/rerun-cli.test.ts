@@ -65,5 +65,10 @@ describe('sgr replay / drift / rerun', () => {
     expect(asJson.code).toBe(4);
     const report = JSON.parse(asJson.stdout) as { of: string; state: string; results: { identical: boolean }; drift: { identical: boolean } };
     expect(report).toMatchObject({ of: runId, state: 'COMPLETED', results: { identical: false }, drift: { identical: false } });
+
+    // An edited experiment file is code drift (the re-run still uses the frozen plan).
+    writeFileSync(join(dir, 'experiment.yaml'), `${EXPERIMENT}# edited\n`);
+    const edited = await sgr(home, ['drift', runId]);
+    expect(edited.stdout).toMatch(new RegExp(`^code: 1 drifted item\n {2}experiment ${join(dir, 'experiment.yaml')}: sha256:[0-9a-f]{12} → sha256:[0-9a-f]{12}$`, 'm'));
   });
 });
