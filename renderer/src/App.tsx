@@ -10,7 +10,11 @@ import { useRouteStore } from './stores/route-store';
 
 function ConnectionDot() {
   const [status, setStatus] = useState(connectionStatus());
-  useEffect(() => onConnectionStatus(setStatus), []);
+  // The socket may have opened between the first render and this subscription: re-read it.
+  useEffect(() => {
+    setStatus(connectionStatus());
+    return onConnectionStatus(setStatus);
+  }, []);
   return <span className={`conn conn-${status}`} data-testid="connection" data-status={status} title={`connection: ${status}`} />;
 }
 
