@@ -8,6 +8,7 @@ import { dispatchCall } from '../api/dispatch';
 import { Kernel } from '../api/kernel';
 import type { MethodInput } from '../common/contract';
 import type { Plan } from '../common/plan';
+import { readObjective } from './objective';
 import { onLaunchProgress, type LaunchProgress } from './progress';
 
 const kernels: Kernel[] = [];
@@ -96,7 +97,7 @@ describe('runs.launch', () => {
     expect(a.runIds.map((id) => k.requireRun(id).state)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
   });
 
-  it('TPE creates its runs batch by batch and learns from a numeric output', async () => {
+  it('TPE creates its runs batch by batch, reading the objective from a numeric step output', async () => {
     const { k, path } = setup();
     const r = await launchAndWait(k, {
       path, parallelRuns: 2,
@@ -108,6 +109,28 @@ describe('runs.launch', () => {
     const ids = r.final.runIds;
     expect(new Set(ids.map((id) => rankOf(k, id))).size).toBe(5);
     expect(ids.map((id) => k.requireRun(id).state).every((s) => s === 'COMPLETED')).toBe(true);
+    for (const id of ids) expect(readObjective(k, id, 'cfg.rank')).toBe(rankOf(k, id));
+  });
+
+  it('reads a TPE objective from the metrics a job reported (its last value)', async () => {
+    const { k, path } = setup((d) => {
+      writeFileSync(join(d, 'score.py'), [
+        'import json, os, sys',
+        'r = float(sys.argv[1])',
+        'with open(os.environ["SGR_EVENTS_FILE"], "a") as f:',
+        '    for v in (100.0, (r - 3) ** 2):',
+        '        f.write(json.dumps({"type": "metric", "name": "loss", "value": v}) + "\\n")',
+        '',
+      ].join('\n'));
+      return '  score:\n    skill: python\n    params: { script: score.py, args: ["${steps.cfg.outputs.rank}"] }\n';
+    });
+    const r = await launchAndWait(k, {
+      path, parallelRuns: 1,
+      sweep: { step: 'cfg', param: 'values.rank', protocol: 'tpe', range: { low: 0, high: 6 }, trials: 2, seed: 1, objective: { metric: 'score.loss', direction: 'minimize' } },
+    });
+    expect(r.final).toMatchObject({ done: true, error: null });
+    for (const id of r.final.runIds) expect(readObjective(k, id, 'score.loss')).toBeCloseTo(((rankOf(k, id) as number) - 3) ** 2, 9);
+    expect(readObjective(k, r.final.runIds[0]!, 'score.nothing')).toBeNull();
   });
 
   it('refuses a wrong step, path or value with bad_input naming step and param, creating nothing', async () => {
