@@ -23,7 +23,9 @@ export function repoRoot(): string {
   try {
     dir = dirname(fileURLToPath(import.meta.url));
   } catch {
-    return process.cwd();
+    // The Electron main bundle is CommonJS: there the module's folder is __dirname.
+    if (typeof __dirname !== 'string') return process.cwd();
+    dir = __dirname;
   }
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, 'package.json'))) return dir;

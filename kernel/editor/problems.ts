@@ -27,6 +27,8 @@ function splitPath(path: string): { stepId: string | null; field: string } {
   const p = path.split('.');
   if (p[0] === 'steps' && p.length >= 2) return { stepId: p[1]!, field: p.slice(2).join('.') };
   if (p[0] === 'sweeps' && p[2] === 'steps' && p.length >= 4) return { stepId: `${p[1]}.${p[3]}`, field: p.slice(4).join('.') };
+  // An ensemble's aggregate step, named as sourceOf names it.
+  if (p[0] === 'sweeps' && p[2] === 'ensemble' && p[3] === 'aggregate') return { stepId: `${p[1]}.ensemble.aggregate`, field: p.slice(4).join('.') };
   return { stepId: null, field: path };
 }
 
