@@ -91,11 +91,12 @@ test('a 3-value grid sweep from the launch form runs 3 runs whose comparison dif
   await shot(page, 'launch-sweep-compare');
 });
 
-test('cancel and resume from the run page; a run left running when the app closed is offered on the next start and resumes when asked', async ({ page }) => {
+test('cancel and resume from the run page; a run left running when the app closed is offered on the next start, resumes when asked, and once dismissed stays resumable from its page', async ({ page }) => {
   const home = freshHome();
   const file = writeExperiment('e2e-cancel', slowExperimentText('e2e-cancel'));
   const first = await serveHome(home);
   let second: Awaited<ReturnType<typeof serveHome>> | null = null;
+  let third: Awaited<ReturnType<typeof serveHome>> | null = null;
   try {
     const run = await launchFromEditor(page, first.url, file);
     const runId = (await run.view.getAttribute('data-run-id'))!;
@@ -122,10 +123,26 @@ test('cancel and resume from the run page; a run left running when the app close
     await banner.getByTestId('interrupted-resume').click();
     await expect(banner).toHaveCount(0);
     await page.goto(`${second.url}#/runs/${runId}`);
+    await expect(run.node('slow')).toHaveAttribute('data-state', 'RUNNING');
+
+    // Closed mid-run again, dismissed this time: not offered any more, still resumable from its
+    // page (nobody executes it, so Cancel marks it ABORTED at once; then Resume).
+    await second.stop();
+    third = await serveHome(home);
+    await page.goto(third.url);
+    await expect(banner).toHaveAttribute('data-runs', '1');
+    await banner.getByTestId('interrupted-dismiss').click();
+    await expect(banner).toHaveCount(0);
+    await page.goto(`${third.url}#/runs/${runId}`);
+    await expect(run.view).toHaveAttribute('data-state', 'RUNNING');
+    await page.getByTestId('run-cancel').click();
+    await expect(run.view).toHaveAttribute('data-state', 'ABORTED');
+    await page.getByTestId('run-resume').click();
     await expect(run.view).toHaveAttribute('data-state', 'COMPLETED', { timeout: 60_000 });
     await expect(run.node('after')).toHaveAttribute('data-state', 'COMPLETED');
   } finally {
     await first.stop();
     await second?.stop();
+    await third?.stop();
   }
 });
