@@ -10,6 +10,7 @@ import { expect, freshHome, serveHome, shot, test } from './fixtures/serve';
 import { LaunchDialog } from './pages/launch';
 import { slowExperimentText, SWEPT_PARAM, SWEPT_STEP, writeExperiment } from './pages/launch-experiment';
 import { RunPage } from './pages/run-page';
+import { RunsPage } from './pages/runs-page';
 
 /** Opens the file in the editor and launches it as one run; resolves on its run page. */
 async function launchFromEditor(page: Page, url: string, file: string): Promise<RunPage> {
@@ -76,6 +77,7 @@ test('a 3-value grid sweep from the launch form runs 3 runs whose comparison dif
   expect(new Set(ids).size).toBe(3);
   for (const r of await dialog.resultRuns.all()) await expect(r).toHaveAttribute('data-state', 'COMPLETED', { timeout: 90_000 });
   await shot(page, 'launch-result');
+  const launchId = (await dialog.result.getAttribute('data-launch-id'))!;
 
   await page.getByTestId('launch-compare').click();
   const compare = page.getByTestId('compare-page');
@@ -89,6 +91,20 @@ test('a 3-value grid sweep from the launch form runs 3 runs whose comparison dif
   await expect(params).toHaveAttribute('data-changes', '1');
   await expect(params.getByTestId('diff-change')).toHaveAttribute('data-path', KEY);
   await shot(page, 'launch-sweep-compare');
+
+  // Every launched run carries the tag given in the form and the sweep's own tag; a CLI run of
+  // the same file carries neither.
+  expect(served.sgr(['run', file]).code).toBe(0);
+  await page.goto(`${served.url}#/runs`);
+  const runs = new RunsPage(page);
+  await expect(runs.table).toHaveAttribute('data-total', '4');
+  for (const tag of ['e2e-sweep', `sweep:${launchId}`]) {
+    await page.getByTestId('filter-tag').fill('');
+    await expect(runs.table).toHaveAttribute('data-total', '4');
+    await page.getByTestId('filter-tag').fill(tag);
+    await expect(runs.table).toHaveAttribute('data-total', '3');
+    await expect(runs.rows).toHaveCount(3);
+  }
 });
 
 test('cancel and resume from the run page; a run left running when the app closed is offered on the next start, resumes when asked, and once dismissed stays resumable from its page', async ({ page }) => {
