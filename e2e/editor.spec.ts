@@ -208,5 +208,24 @@ test('an example with a sweep: the template steps sit in the sweep’s frame, th
   await expect(ed.path).toHaveAttribute('data-dirty', 'true');
   await ed.checked();
   await expect(page.getByTestId('plan-sweep-rank')).toContainText('3 trials');
+
+  // A skill dropped inside the frame joins the sweep's template; a reference connects it.
+  // Dropped on the canvas at the frame's bottom-left corner, where no step covers it.
+  const fb = (await frame.boundingBox())!;
+  const cb = (await ed.canvas.boundingBox())!;
+  await page.getByTestId('palette-skill-noop').dragTo(ed.canvas, { targetPosition: { x: fb.x - cb.x + 8, y: fb.y - cb.y + fb.height - 8 } });
+  await expect(ed.node('rank.noop')).toBeVisible();
+  await ed.connect('data', 'rank.noop', { output: 'val', into: 'inputs', name: 'data' });
+  await expect(ed.edge('data', 'rank.noop')).toBeAttached();
+  await ed.checked();
+  await expect(page.getByTestId('plan-sweep-rank')).toContainText('3 trials');
+  await expect(ed.plan).toHaveAttribute('data-steps', /\d+/);
+  await ed.node('rank.noop').click();
+  await expect(ed.inspector.getByTestId('input-data')).toHaveValue('${steps.data.outputs.val}');
   await shot(page, 'editor-sweep');
+
+  // Delete removes the selected step and its connections.
+  await page.keyboard.press('Delete');
+  await expect(ed.node('rank.noop')).toHaveCount(0);
+  await expect(ed.edge('data', 'rank.noop')).toHaveCount(0);
 });

@@ -114,6 +114,8 @@ export function Canvas() {
         onEdgeClick={(_, e) => select({ kind: 'edge', key: e.id })}
         onPaneClick={() => select(null)}
         deleteKeyCode={['Delete', 'Backspace']}
+        // A selected sweep frame must stay under its steps, or it would swallow their clicks.
+        elevateNodesOnSelect={false}
         fitView
         fitViewOptions={{ padding: 0.25, maxZoom: 1.1 }}
         minZoom={0.1}

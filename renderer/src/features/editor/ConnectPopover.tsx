@@ -12,7 +12,8 @@ export function ConnectPopover({ source, target, onClose }: { source: string; ta
   const [output, setOutput] = useState(outputs[0] ?? '');
   const [into, setInto] = useState<'inputs' | 'params'>('inputs');
   const [name, setName] = useState(outputs[0] ?? '');
-  const done = (ok: unknown) => {
+  /** Closes unless the model refused the connection (its message is in the problems panel). */
+  const done = (ok: true | undefined) => {
     if (ok !== undefined) onClose();
   };
   const dep = () =>
@@ -57,7 +58,7 @@ export function ConnectPopover({ source, target, onClose }: { source: string; ta
         <input data-testid="connect-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="input name" />
       </label>
       <div className="ed-row">
-        <button className="btn small" data-testid="connect-ref" disabled={!output || !name} onClick={() => done(edit((d) => d.connect(source, target, { kind: 'ref', output, into, name })))}>
+        <button className="btn small" data-testid="connect-ref" disabled={!output || !name} onClick={() => done(edit((d) => (d.connect(source, target, { kind: 'ref', output, into, name }), true)))}>
           Reference
         </button>
         <span className="spacer" />
