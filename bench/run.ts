@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- overhead|dag|cas|hpo|ablation|metrics|browser|chart ...]`: runs the
+ * `npm run bench [-- overhead|dag|cas|hpo|ablation|metrics|browser|chart|editor ...]`: runs the
  * benchmarks, each against its peer in the same run, and writes BENCHMARKS.md (figures +
  * ratios + the reproducing command); a partial run replaces only its own sections.
  */
@@ -12,6 +12,7 @@ import { benchDag200 } from './dag-200';
 import { benchHpoQuality } from './hpo-quality';
 import { benchKernelOverhead } from './kernel-overhead';
 import { benchChart } from './chart';
+import { benchEditor } from './editor';
 import { benchRunsBrowser } from './runs-browser';
 import { benchMetrics } from './metrics';
 import type { BenchResult } from './types';
@@ -34,6 +35,7 @@ const BENCHES: Array<{ name: string; title: string; run: () => Promise<BenchResu
   { name: 'metrics', title: 'metric ingest (appendMetrics vs raw inserts) and a 1M-point series query (rollups vs full scan)', run: () => benchMetrics({ workDir, log }) },
   { name: 'browser', title: 'runs browser at 100k runs, input to painted first row in Chromium vs runs.list alone', run: () => benchRunsBrowser({ workDir, sgrCli, log }) },
   { name: 'chart', title: '1M-point metric series from the journal to a drawn chart in Chromium', run: () => benchChart({ workDir, sgrCli, log }) },
+  { name: 'editor', title: 'experiment editor with a 1,000-step DAG in Chromium (open + layout, drag frame times) vs a bare React Flow page', run: () => benchEditor({ workDir, sgrCli, root, log }) },
 ];
 const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
 if (unknown.length > 0) {

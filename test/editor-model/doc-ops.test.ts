@@ -70,6 +70,23 @@ describe('ExperimentDoc operations, line by line (fanout example)', () => {
     expect(lineDiff(fanout.text, d.toString())).toEqual({ removed: ['    inputs: { shards: "${steps.merge.outputs.file}" }'], added: ['    inputs: {}', '    deps: []'] });
   });
 
+  it('moves positions by text alone, and later structural edits still land in the right place', () => {
+    const d = ExperimentDoc.parse(fanout.text);
+    d.setPositions({ generate: { x: 0, y: 0 }, shard_0: { x: 300, y: 0 }, summary: { x: 900, y: 0 } });
+    d.setPositions({ generate: { x: -12345, y: 5 } });
+    d.setPositions({ shard_0: { x: 1, y: 2 }, summary: { x: 3, y: 4 } });
+    expect(d.graph().positions).toEqual({ generate: { x: -12345, y: 5 }, shard_0: { x: 1, y: 2 }, summary: { x: 3, y: 4 } });
+    d.renameStep('summary', 'report');
+    d.setParam('merge', 'name', 'x.jsonl');
+    d.setPositions({ report: { x: 7, y: 8 }, generate: { x: 0, y: 1 } });
+    d.setMeta('description', 'moved');
+    const again = ExperimentDoc.parse(d.toString());
+    expect(again.graph()).toEqual(d.graph());
+    expect(again.graph().positions).toEqual({ generate: { x: 0, y: 1 }, shard_0: { x: 1, y: 2 }, report: { x: 7, y: 8 } });
+    expect(d.toString()).toContain('      report: [7, 8]\n');
+    expect(loadProblems(kernel, d.toString(), fanout.file)).toEqual([]);
+  });
+
   it('refuses bad operations with messages that name the step or field', () => {
     const d = ExperimentDoc.parse(fanout.text);
     const err = (f: () => unknown) => {

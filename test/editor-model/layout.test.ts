@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ExperimentDoc } from '../../renderer/src/features/editor/model/doc';
 import { autoLayout } from '../../renderer/src/features/editor/model/layout';
-import { bigExperiment, examples } from './support';
+import { bigExperiment } from '../../bench/editor-gen';
+import { examples } from './support';
 import type { EditorGraph, Position } from '../../renderer/src/features/editor/model/types';
 
 function checkLayout(g: EditorGraph, pos: Record<string, Position>): void {

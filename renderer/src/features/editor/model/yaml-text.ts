@@ -307,3 +307,17 @@ export function prependRootKey(text: string, key: string, value: unknown): strin
   const at = lineStart(text, first.range[0]);
   return splice(text, at, at, render(m) + '\n');
 }
+
+/** Offsets of each value of the map at `path` (key → [start, end)), or null when it is not a map of scalars' keys. */
+export function valueRanges(doc: Document, text: string, path: readonly Seg[]): Map<string, [number, number]> | null {
+  const m = doc.getIn(path, true);
+  if (!isMap(m)) return null;
+  const out = new Map<string, [number, number]>();
+  for (const pair of m.items) {
+    const key = isScalar(pair.key) ? pair.key.value : null;
+    const v = pair.value as YamlNode | null;
+    if (typeof key !== 'string' || !v?.range) return null;
+    out.set(key, [v.range[0], valueEnd(text, v)]);
+  }
+  return out;
+}
