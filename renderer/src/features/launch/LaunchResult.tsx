@@ -6,8 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, call } from '../../api';
 import { StateBadge } from '../../components/StateBadge';
 import { formatRoute } from '../../lib/route';
-
-const ENDED: ReadonlySet<string> = new Set(['COMPLETED', 'FAILED', 'ABORTED']);
+import { ENDED_RUN_STATES as ENDED } from '../../lib/states';
 
 export interface Launched {
   launchId: string;

@@ -5,9 +5,9 @@
 import { useEffect, useState } from 'react';
 import type { ManifestDiffResult } from '../../../../kernel/common/contract-compare';
 import { call } from '../../api';
+import { ENDED_RUN_STATES as ENDED } from '../../lib/states';
 import { ManifestDiffView } from '../compare/ManifestDiffView';
 
-const ENDED: ReadonlySet<string> = new Set(['COMPLETED', 'FAILED', 'ABORTED']);
 const RESULT_SECTIONS = ['data', 'metrics', 'steps'] as const;
 
 export function RerunResults({ runId, originalId, state }: { runId: string; originalId: string; state: string }) {

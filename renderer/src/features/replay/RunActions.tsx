@@ -5,10 +5,10 @@
 import { useState } from 'react';
 import type { RunDetail } from '../../../../kernel/common/contract';
 import { call } from '../../api';
+import { ENDED_RUN_STATES } from '../../lib/states';
 import { useRunStore } from '../../stores/run-store';
 import './replay.css';
 
-const CANCELLABLE: ReadonlySet<string> = new Set(['CREATED', 'PLANNED', 'RUNNING']);
 const RESUMABLE: ReadonlySet<string> = new Set(['ABORTED', 'FAILED']);
 
 /**
@@ -55,10 +55,10 @@ export function RunActions({ run, replaying, onReplay, onRerun }: Props) {
       .catch((e: unknown) => setNote({ kind: 'error', text: `${kind === 'cancel' ? 'Cancel' : 'Resume'} failed: ${e instanceof Error ? e.message : String(e)}` }))
       .finally(() => setBusy(null));
   };
-  const ended = !CANCELLABLE.has(run.state);
+  const ended = ENDED_RUN_STATES.has(run.state);
   return (
     <div className="run-actions" data-testid="run-actions">
-      {CANCELLABLE.has(run.state) && (
+      {!ENDED_RUN_STATES.has(run.state) && (
         <button type="button" className="btn small" disabled={busy !== null} onClick={() => act('cancel')} data-testid="run-cancel">
           ■ Cancel
         </button>
