@@ -139,11 +139,12 @@ test('editing a param keeps the file’s comments and key order; undo and redo m
   await page.getByTestId('editor-redo').click();
   await expect(ed.inspector.getByTestId('param-command')).toHaveValue('echo two');
 
-  await ed.canvas.click({ position: { x: 10, y: 10 } });
+  // Ctrl-S while still typing in a field saves what was typed.
+  await ed.inspector.getByTestId('param-command').fill('echo three');
   await page.keyboard.press('Control+s');
   await expect(ed.path).toHaveAttribute('data-dirty', 'false');
   const text = readFileSync(file, 'utf8');
-  expect(text).toBe(COMMENTED.replace('echo one # says one', 'echo two # says one'));
+  expect(text).toBe(COMMENTED.replace('echo one # says one', 'echo three # says one'));
 });
 
 test('a cycle is shown on its edges and Run refuses it', async ({ page, served }) => {
@@ -169,6 +170,10 @@ test('a cycle is shown on its edges and Run refuses it', async ({ page, served }
   await expect(ed.problems.getByTestId('problem').first()).toContainText(/cycle/i);
   await expect(ed.run).toHaveAttribute('data-blocked', 'true');
   await expect(ed.run).toHaveAttribute('title', /cycle/i);
+  // A problem in the list takes you to its step.
+  await ed.problems.locator('[data-testid="problem"][data-step="noop"]').click();
+  await expect(ed.inspector).toHaveAttribute('data-selected', 'noop');
+  await expect(ed.inspector.getByTestId('inspector-problems')).toContainText(/cycle/);
   // aria-disabled: Playwright would wait for it to be enabled; a real click must do nothing.
   await ed.run.click({ force: true });
   await expect(page.getByTestId('launch-dialog')).toHaveCount(0);

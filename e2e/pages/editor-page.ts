@@ -53,6 +53,10 @@ export class EditorPage {
 
   /** Drags from the source handle of `source` to the target handle of `target`, then picks how to connect. */
   async connect(source: string, target: string, how: 'dep' | { output: string; into: 'inputs' | 'params'; name: string } = 'dep'): Promise<void> {
+    // Nodes change height when the check's problems arrive and the view refits when steps are
+    // added: drag only once both settled, as a person would.
+    await this.checked();
+    await expect(this.canvas).toHaveAttribute('data-fitted', (await this.canvas.getAttribute('data-steps'))!);
     const from = this.node(source).locator('.react-flow__handle.source');
     const to = this.node(target).locator('.react-flow__handle.target');
     const a = await stableBox(from);

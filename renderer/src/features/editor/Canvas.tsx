@@ -6,24 +6,15 @@
 import { Background, Controls, ReactFlow, applyNodeChanges, useReactFlow, type Connection as FlowConnection, type Edge, type NodeChange } from '@xyflow/react';
 import { useEffect, useMemo, useState, type DragEvent } from 'react';
 import { annotate, pairEdges } from './annotate';
-import { flowEdges, flowNodes, sweepAt, NODE_H, NODE_W, type FlowNode } from './canvas-model';
+import { effectivePositions, flowEdges, flowNodes, sweepAt, NODE_H, NODE_W, type FlowNode } from './canvas-model';
 import { ConnectPopover } from './ConnectPopover';
 import { edit, select, useEditorStore } from './editor-store';
-import { autoLayout } from './model/layout';
 import type { Position } from './model/types';
 import { StepNode, SweepGroup } from './StepNode';
 
 const nodeTypes = { step: StepNode, sweep: SweepGroup };
 export const SKILL_MIME = 'application/x-sgr-skill';
 
-/** Positions from the file; steps without one are placed by the auto-layout. */
-function usePositions(): Record<string, Position> {
-  const graph = useEditorStore((s) => s.graph);
-  return useMemo(() => {
-    const missing = graph.steps.some((s) => !graph.positions[s.key]);
-    return missing ? { ...autoLayout(graph), ...graph.positions } : graph.positions;
-  }, [graph]);
-}
 
 function keepMeasured(prev: FlowNode[], next: FlowNode[]): FlowNode[] {
   const old = new Map(prev.map((n) => [n.id, n]));
@@ -38,7 +29,7 @@ export function Canvas() {
   const check = useEditorStore((s) => (s.checkedText === s.text ? s.check : null));
   const selection = useEditorStore((s) => s.selection);
   const focus = useEditorStore((s) => s.focus);
-  const pos = usePositions();
+  const pos = useMemo(() => effectivePositions(graph), [graph]);
   const flow = useReactFlow();
   const ann = useMemo(() => annotate(graph.steps.map((s) => s.key), check), [graph, check]);
   const trials = useMemo(() => new Map((check?.sweeps ?? []).map((s) => [s.name, s.trials])), [check]);
@@ -53,8 +44,10 @@ export function Canvas() {
 
   // A step added or removed, or another file opened: bring every step into view.
   const count = graph.steps.length;
+  // data-fitted says which step count the view was last fitted to (tests wait for it before dragging).
+  const [fitted, setFitted] = useState(-1);
   useEffect(() => {
-    const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.25, maxZoom: 1.1 }));
+    const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.25, maxZoom: 1.1 }).then(() => setFitted(count)));
     return () => cancelAnimationFrame(id);
   }, [count]); // not on every edit: a param change must not move the view
 
@@ -100,7 +93,7 @@ export function Canvas() {
   };
 
   return (
-    <div className="ed-canvas" data-testid="editor-canvas" data-steps={graph.steps.length} data-edges={edges.length} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+    <div className="ed-canvas" data-testid="editor-canvas" data-steps={count} data-fitted={fitted} data-edges={edges.length} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <ReactFlow
         nodes={nodes}
         edges={edges}

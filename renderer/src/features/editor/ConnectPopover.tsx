@@ -17,7 +17,7 @@ export function ConnectPopover({ source, target, onClose }: { source: string; ta
     if (ok !== undefined) onClose();
   };
   const dep = () =>
-    edit((d) => {
+    edit((d): true => {
       try {
         d.connect(source, target, { kind: 'dep' });
       } catch (e) {
@@ -58,7 +58,7 @@ export function ConnectPopover({ source, target, onClose }: { source: string; ta
         <input data-testid="connect-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="input name" />
       </label>
       <div className="ed-row">
-        <button className="btn small" data-testid="connect-ref" disabled={!output || !name} onClick={() => done(edit((d) => (d.connect(source, target, { kind: 'ref', output, into, name }), true)))}>
+        <button className="btn small" data-testid="connect-ref" disabled={!output || !name} onClick={() => done(edit((d) => (d.connect(source, target, { kind: 'ref', output, into, name }), true as const)))}>
           Reference
         </button>
         <span className="spacer" />

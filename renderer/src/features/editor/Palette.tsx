@@ -1,6 +1,6 @@
 /** The skill palette: the registry's skills, grouped, filterable; click or drag onto the canvas to add a step. */
 import { useState } from 'react';
-import { freeSpot } from './canvas-model';
+import { effectivePositions, freeSpot } from './canvas-model';
 import { SKILL_MIME } from './Canvas';
 import { edit, select, useEditorStore } from './editor-store';
 import { groupSkills } from './skill-info';
@@ -8,10 +8,12 @@ import { groupSkills } from './skill-info';
 /** Adds a step of `skill` at a free spot, keeps its position in the file and selects it. */
 export function addFromPalette(skill: string): void {
   const { graph } = useEditorStore.getState();
-  const position = freeSpot(graph.positions);
+  // Steps the file gives no position are where the auto-layout put them: keep them there.
+  const placed = effectivePositions(graph);
+  const position = freeSpot(placed);
   const key = edit((d) => {
     const k = d.addStep(skill, { position });
-    d.setPositions({ [k]: position });
+    d.setPositions({ ...placed, [k]: position });
     return k;
   });
   if (key) select({ kind: 'step', key });

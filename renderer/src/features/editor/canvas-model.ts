@@ -1,6 +1,7 @@
 /** From the editor's graph and the check's annotations to xyflow nodes and edges (pure). */
 import type { Edge } from '@xyflow/react';
 import { pairEdges, type Annotations } from './annotate';
+import { autoLayout } from './model/layout';
 import type { EditorGraph, Position } from './model/types';
 import type { StepFlowNode, SweepFlowNode } from './StepNode';
 import type { Selection } from './editor-store';
@@ -70,6 +71,12 @@ export function flowEdges(graph: EditorGraph, ann: Annotations, selection: Selec
       domAttributes: { 'data-testid': `editor-edge-${p.source}-${p.target}`, 'data-problem': bad ? 'true' : 'false' } as Record<string, string>,
     };
   });
+}
+
+/** Positions from the file; steps without one are placed by the auto-layout. */
+export function effectivePositions(graph: EditorGraph): Record<string, Position> {
+  const missing = graph.steps.some((s) => !graph.positions[s.key]);
+  return missing ? { ...autoLayout(graph), ...graph.positions } : graph.positions;
 }
 
 /** A free spot for a new step: right of everything, at the top. */

@@ -37,6 +37,8 @@ export function useShortcuts(onSaveAs: () => void, onError: (msg: string | null)
       const k = e.key.toLowerCase();
       if (k === 's') {
         e.preventDefault();
+        // A field being typed in writes on blur: write it first, so the save includes it.
+        if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
         if (useEditorStore.getState().path) saveTo().then(() => onError(null), (err: unknown) => onError(err instanceof Error ? err.message : String(err)));
         else onSaveAs();
       } else if ((k === 'z' || k === 'y') && !typing(e.target)) {
