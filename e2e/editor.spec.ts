@@ -145,6 +145,19 @@ test('editing a param keeps the file’s comments and key order; undo and redo m
   await expect(ed.path).toHaveAttribute('data-dirty', 'false');
   const text = readFileSync(file, 'utf8');
   expect(text).toBe(COMMENTED.replace('echo one # says one', 'echo three # says one'));
+
+  // The YAML view edits the same buffer; a syntax error is listed and blocks Run.
+  await page.getByTestId('editor-view-yaml').click();
+  const source = page.getByTestId('editor-source');
+  await expect(source).toHaveValue(text);
+  await source.fill(`${text}  broken: [unclosed\n`);
+  await source.blur();
+  await expect(ed.problems.getByTestId('problem').first()).toContainText('YAML');
+  await expect(ed.run).toHaveAttribute('data-blocked', 'true');
+  await expect(ed.run).toHaveAttribute('title', /YAML syntax error/);
+  await page.getByTestId('editor-undo').click();
+  await expect(source).toHaveValue(text);
+  await expect(ed.run).toHaveAttribute('data-blocked', 'false');
 });
 
 test('a cycle is shown on its edges and Run refuses it', async ({ page, served }) => {

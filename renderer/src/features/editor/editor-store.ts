@@ -62,7 +62,7 @@ const get = useEditorStore.getState;
 export function openText(path: string | null, text: string): void {
   doc = ExperimentDoc.parse(text);
   history = new History<string>(text);
-  set({ path, savedText: path ? text : '', selection: null, check: null, checkedText: null, checkError: null, opError: null, ...stateFor(text) });
+  set({ path, savedText: text, selection: null, check: null, checkedText: null, checkError: null, opError: null, ...stateFor(text) });
 }
 
 export function openBlank(name = BLANK_NAME): void {
