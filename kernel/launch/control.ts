@@ -25,11 +25,17 @@ export function cancelRun(kernel: Kernel, id: string): { runId: string; requeste
     return { runId, requested: true };
   }
   // One transaction: the lease is checked and the request (or the abort) written atomically.
-  kernel.journal.writeNow((db) => {
+  const aborted = kernel.journal.writeNow((db) => {
     const now = Date.now();
-    if (liveLeaseHolder(db, runId, now)) requestCancel(db, runId, now);
-    else abortIdleRun(db, runId, now);
+    if (liveLeaseHolder(db, runId, now)) {
+      requestCancel(db, runId, now);
+      return false;
+    }
+    abortIdleRun(db, runId, now);
+    return true;
   });
+  // Nobody executes it, so no executor will announce the new state (Electron listens to the bus; serve re-watches it).
+  if (aborted) kernel.bus.emit('run.stateChanged', { runId, state: 'ABORTED', error: null });
   return { runId, requested: true };
 }
 

@@ -58,6 +58,9 @@ function defaultStaticDir(): string {
   return resolve('dist', 'renderer');
 }
 
+/** Methods after which the run they name is watched again, so its new state reaches every client. */
+const RUN_MUTATIONS = new Set(['runs.cancel', 'runs.resume']);
+
 const MISSING_UI = `<!doctype html><meta charset="utf-8"><title>SGR Workbench</title>
 <h1>The workbench UI is not built</h1><p>Run <code>npm run build:ui</code>, then reload this page.</p>`;
 
@@ -137,7 +140,12 @@ export async function startServer(kernel: Kernel, opts: ServeOptions = {}): Prom
         return;
       }
       if (frame?.type !== 'call' || typeof frame.id !== 'number') return;
-      void dispatchCall(kernel, String(frame.method), frame.input, { mode: 'serve' }).then((result) => send(ws, { type: 'result', id: frame.id, result }));
+      void dispatchCall(kernel, String(frame.method), frame.input, { mode: 'serve' }).then((result) => {
+        send(ws, { type: 'result', id: frame.id, result });
+        // A cancel of a run nobody executes, or a resume, changes a run the tailer may not watch.
+        const runId = (frame.input as { runId?: unknown } | null)?.runId;
+        if (result.ok && RUN_MUTATIONS.has(String(frame.method)) && typeof runId === 'string') tailer.watch(runId);
+      });
     });
   });
   const tailer = new JournalTailer(kernel.db, (event, payload) => {

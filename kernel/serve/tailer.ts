@@ -22,7 +22,7 @@ const WATCH_GRACE_MS = 30_000;
 export class JournalTailer {
   private runRowid = 0;
   private metricRowid = 0;
-  private readonly runs = new Map<string, { state: RunState; seq: number; since: number }>();
+  private readonly runs = new Map<string, { state: RunState | null; seq: number; since: number; full?: boolean }>();
   private readonly steps = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
 
@@ -45,6 +45,21 @@ export class JournalTailer {
     return this.db
       .prepare(`SELECT r.id, r.state FROM run_leases l JOIN runs r ON r.id = l.run_id WHERE l.expires_at > ? AND r.state IN ${ACTIVE}`)
       .all(Date.now()) as Array<{ id: string; state: RunState }>;
+  }
+
+  /**
+   * Watches a run again (resumed, cancelled or re-leased): its current state and every step
+   * that is not COMPLETED are announced on the next poll, whatever the UI last saw.
+   */
+  watch(runId: string): void {
+    const known = this.runs.get(runId);
+    if (known) {
+      known.state = null;
+      known.full = true;
+      known.since = Date.now();
+    } else {
+      this.runs.set(runId, { state: null, seq: -1, since: Date.now(), full: true });
+    }
   }
 
   start(): void {
@@ -86,19 +101,22 @@ export class JournalTailer {
     const leased = new Set<string>();
     for (const r of this.leasedRuns()) {
       leased.add(r.id);
-      if (!this.runs.has(r.id)) this.runs.set(r.id, { state: r.state, seq: this.maxSeq(r.id), since: Date.now() });
+      if (!this.runs.has(r.id)) this.watch(r.id);
     }
     for (const [runId, known] of this.runs) {
       const seq = this.maxSeq(runId);
-      if (seq !== known.seq) {
+      if (seq !== known.seq || known.full) {
         known.seq = seq;
+        const full = known.full === true;
+        known.full = false;
         for (const s of this.stepRows(runId)) {
           const key = `${runId}\0${s.step_id}`;
           const sig = `${s.state}#${s.attempt}`;
-          if (this.steps.get(key) === sig) continue;
+          const announce = full && s.state !== 'COMPLETED';
+          if (this.steps.get(key) === sig && !announce) continue;
           const first = !this.steps.has(key);
           this.steps.set(key, sig);
-          if (first && s.state === 'PENDING') continue;
+          if (first && s.state === 'PENDING' && !announce) continue;
           this.emit('step.stateChanged', { runId, stepId: s.step_id, state: s.state, attempt: s.attempt, cacheHit: s.cache_hit === 1 });
         }
       }
