@@ -79,11 +79,21 @@ async function dragFrames(page: Page): Promise<{ frames: number[]; drop: number;
   return { frames, drop, moved: Math.hypot(after.x - before.x, after.y - before.y) };
 }
 
-export async function benchEditor(opts: { workDir: string; sgrCli: string; root: string; log?: (l: string) => void; reps?: number }): Promise<BenchResult> {
+type Opts = { workDir: string; sgrCli: string; root: string; log?: (l: string) => void; reps?: number };
+
+export async function benchEditor(opts: Opts): Promise<BenchResult> {
+  const dir = mkdtempSync(join(resolve(opts.workDir), 'editor-'));
+  try {
+    return await measure(opts, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measure(opts: Opts, dir: string): Promise<BenchResult> {
   const log = opts.log ?? (() => undefined);
   const reps = opts.reps ?? 3;
   const root = opts.root;
-  const dir = mkdtempSync(join(resolve(opts.workDir), 'editor-'));
   const load = loadavg()[0]!;
   const text = bigExperiment(N);
   const doc = ExperimentDoc.parse(text);
@@ -178,6 +188,5 @@ export async function benchEditor(opts: { workDir: string; sgrCli: string; root:
     await browser.close();
     peer.server.close();
     child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
   }
 }
