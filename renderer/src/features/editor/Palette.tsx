@@ -1,15 +1,16 @@
 /** The skill palette: the registry's skills, grouped, filterable; click or drag onto the canvas to add a step. */
 import { useState } from 'react';
-import { effectivePositions, freeSpot } from './canvas-model';
+import { freeSpot } from './canvas-model';
 import { SKILL_MIME } from './Canvas';
 import { edit, select, useEditorStore } from './editor-store';
+import { placement } from './placement';
 import { groupSkills } from './skill-info';
 
 /** Adds a step of `skill` at a free spot, keeps its position in the file and selects it. */
 export function addFromPalette(skill: string): void {
-  const { graph } = useEditorStore.getState();
+  const { graph, session } = useEditorStore.getState();
   // Steps the file gives no position are where the auto-layout put them: keep them there.
-  const placed = effectivePositions(graph);
+  const placed = placement.positions(graph, session);
   const position = freeSpot(placed);
   const key = edit((d) => {
     const k = d.addStep(skill, { position });

@@ -1,10 +1,14 @@
 /** `sgr plan` inside the editor: the steps after sweep expansion and what will re-run. */
+import { useState } from 'react';
 import { useEditorStore } from './editor-store';
 
 export function PlanPreview() {
   const check = useEditorStore((s) => s.check);
   const fresh = useEditorStore((s) => s.checkedText === s.text);
   const sum = check?.summary;
+  // The expanded list is drawn only while open: on a 1,000-step file it is 1,000 rows to
+  // redraw at every check, for a list nobody looks at most of the time.
+  const [open, setOpen] = useState(false);
   return (
     <section
       className={`ed-plan${fresh ? '' : ' stale'}`}
@@ -33,8 +37,9 @@ export function PlanPreview() {
               sweep <b>{s.name}</b> ({s.protocol}): {s.trials} trials
             </div>
           ))}
-          <details className="ed-plan-steps">
+          <details className="ed-plan-steps" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
             <summary className="small">Expanded steps</summary>
+            {open && (
             <ul>
               {check.steps.map((s) => (
                 <li key={s.id} className="small" data-cache={s.cache}>
@@ -42,6 +47,7 @@ export function PlanPreview() {
                 </li>
               ))}
             </ul>
+            )}
           </details>
         </>
       )}

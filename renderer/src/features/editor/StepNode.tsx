@@ -5,7 +5,8 @@ import type { EditorProblem } from '../../../../kernel/common/contract-editor';
 import type { StepCache } from './annotate';
 import type { EditorStep } from './model/types';
 
-export type StepNodeData = { step: EditorStep; problems: EditorProblem[]; cache: StepCache | null; selected: boolean };
+/** What a step node draws (and nothing else: its object is kept while these stay the same). */
+export type StepNodeData = { step: Pick<EditorStep, 'key' | 'id' | 'skill' | 'sweep' | 'description'>; problems: EditorProblem[]; cache: StepCache | null; selected: boolean };
 export type StepFlowNode = Node<StepNodeData, 'step'>;
 
 const CACHE_LABEL = { hit: 'cached', run: 'will run', unknown: 'maybe', mixed: 'partly cached' } as const;

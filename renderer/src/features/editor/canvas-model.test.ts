@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { annotate } from './annotate';
-import { flowEdges, flowNodes, freeSpot, sweepAt, sweepFrames } from './canvas-model';
+import { flowEdges, flowNodes, freeSpot, shareEdges, shareNodes, sweepAt, sweepFrames, type FlowNode } from './canvas-model';
 import { ExperimentDoc } from './model/doc';
 
 const TEXT = `version: 2
@@ -51,5 +51,28 @@ describe('canvas model', () => {
   it('puts a new step right of everything', () => {
     expect(freeSpot({})).toEqual({ x: 40, y: 40 });
     expect(freeSpot(pos).x).toBeGreaterThan(600);
+  });
+
+  it('keeps every node and edge object whose drawing did not change, so xyflow redraws only the moved node', () => {
+    const ann = annotate(graph.steps.map((s) => s.key), null);
+    const trials = new Map([['s', 2]]);
+    // What xyflow holds: measured, and `a` selected on the canvas.
+    const shown = flowNodes(graph, pos, ann, null, trials).map((n) => ({ ...n, measured: { width: 200, height: 64 }, selected: n.id === 'a' }) as FlowNode);
+    expect(shareNodes(shown, flowNodes(graph, pos, ann, null, trials))).toBe(shown);
+    const moved = shareNodes(shown, flowNodes(graph, { ...pos, b: { x: 320, y: 40 } }, ann, null, trials));
+    expect(moved.filter((n, i) => n !== shown[i]).map((n) => n.id)).toEqual(['b']);
+    expect(moved.find((n) => n.id === 'b')!.measured).toEqual({ width: 200, height: 64 });
+    // A problem on b: b changes, a keeps its object and its selection.
+    const bad = annotate(['a', 'b', 's.t'], { ok: false, problems: [{ stepId: 'b', field: '', depId: null, line: 1, col: 1, message: 'bad', hint: null }], steps: [], sweeps: [], summary: { steps: 0, hits: 0, willRun: 0, unknown: 0 } });
+    const flagged = shareNodes(shown, flowNodes(graph, pos, bad, null, trials));
+    expect(flagged.filter((n, i) => n !== shown[i]).map((n) => n.id)).toEqual(['b']);
+    // A node being dragged stays under the mouse whatever the file still says.
+    const dragging = shown.map((n) => (n.id === 'a' ? ({ ...n, dragging: true, position: { x: 55.5, y: 7.25 } } as FlowNode) : n));
+    const during = shareNodes(dragging, flowNodes(graph, pos, bad, null, trials));
+    expect(during.find((n) => n.id === 'a')!.position).toEqual({ x: 55.5, y: 7.25 });
+    const edges = flowEdges(graph, ann, null);
+    expect(shareEdges(edges, flowEdges(graph, ann, null))).toBe(edges);
+    const picked = shareEdges(edges, flowEdges(graph, ann, { kind: 'edge', key: 'a->b' }));
+    expect(picked.filter((e, i) => e !== edges[i]).map((e) => e.id)).toEqual(['a->b']);
   });
 });

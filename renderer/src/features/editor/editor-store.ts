@@ -31,6 +31,8 @@ export interface EditorState {
   skills: SkillInfo[];
   /** Bumped to ask the canvas to centre a step. */
   focus: { key: string; n: number } | null;
+  /** Bumped when a file (or a new buffer) is opened: the canvas's auto-layout belongs to one file. */
+  session: number;
 }
 
 const BLANK_NAME = 'untitled';
@@ -53,6 +55,7 @@ export const useEditorStore = create<EditorState>(() => ({
   opError: null,
   skills: [],
   focus: null,
+  session: 0,
 }));
 
 const set = useEditorStore.setState;
@@ -62,7 +65,7 @@ const get = useEditorStore.getState;
 export function openText(path: string | null, text: string): void {
   doc = ExperimentDoc.parse(text);
   history = new History<string>(text);
-  set({ path, savedText: text, selection: null, check: null, checkedText: null, checkError: null, opError: null, ...stateFor(text) });
+  set({ path, savedText: text, selection: null, check: null, checkedText: null, checkError: null, opError: null, session: get().session + 1, ...stateFor(text) });
 }
 
 export function openBlank(name = BLANK_NAME): void {
