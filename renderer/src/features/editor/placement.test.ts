@@ -48,4 +48,14 @@ describe('placement', () => {
     expect(other.a).not.toBe(first.a);
     expect(other.a).toEqual(first.a);
   });
+
+  it('keeps a renamed step where it was', () => {
+    const p = new Placement();
+    const doc = ExperimentDoc.parse(FILE);
+    const before = p.positions(doc.graph(), 1);
+    doc.renameStep('b', 'bee');
+    const after = p.positions(doc.graph(), 1);
+    expect(after.bee).toEqual(before.b);
+    expect(after.c).toBe(before.c);
+  });
 });

@@ -34,6 +34,7 @@ export class Placement {
     const missing = graph.steps.filter((s) => !graph.positions[s.key]);
     let pos = graph.positions;
     if (missing.length) {
+      if (this.last) this.keepRenamed(this.last.graph, graph);
       const unknown = missing.filter((s) => !this.auto[s.key]);
       if (unknown.length > FEW || (unknown.length && !Object.keys(this.auto).length)) this.auto = autoLayout(graph);
       else if (unknown.length) this.placeNew(graph, unknown.map((s) => s.key));
@@ -44,9 +45,23 @@ export class Placement {
     return pos;
   }
 
+  /** A renamed step keeps its key's place in the file's order: it keeps its place on the canvas too. */
+  private keepRenamed(before: EditorGraph, now: EditorGraph): void {
+    if (before.steps.length !== now.steps.length) return;
+    now.steps.forEach((s, i) => {
+      const was = before.steps[i]!.key;
+      if (was !== s.key && !this.auto[s.key] && this.auto[was]) this.auto[s.key] = this.auto[was]!;
+    });
+  }
+
   /** Right of the steps each new one depends on (else right of everything), below any step already there. */
   private placeNew(graph: EditorGraph, keys: string[]): void {
-    const placed: Record<string, Position> = { ...this.auto, ...graph.positions };
+    // Only the file's steps now: a removed step's old spot is free again.
+    const placed: Record<string, Position> = {};
+    for (const s of graph.steps) {
+      const at = graph.positions[s.key] ?? this.auto[s.key];
+      if (at) placed[s.key] = at;
+    }
     for (const key of keys) {
       const from = graph.edges.filter((e) => e.target === key && e.source !== key && placed[e.source]).map((e) => placed[e.source]!);
       const at = from.length ? { x: Math.max(...from.map((p) => p.x)) + NODE_W + GAP_X, y: Math.min(...from.map((p) => p.y)) } : freeSpot(placed);
