@@ -144,6 +144,7 @@ export const contract = {
     'run.stateChanged': z.object({ runId: z.string(), state: runState, error: z.string().nullable().optional() }),
     'step.stateChanged': z.object({ runId: z.string(), stepId: z.string(), state: stepState, attempt: z.number().int(), cacheHit: z.boolean() }),
     'step.logAppended': z.object({ runId: z.string(), stepId: z.string(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
+    /** The newest point of a series; points reported in a burst are coalesced (refetch the series with `metrics.series`). */
     'step.metricReported': z.object({ runId: z.string(), stepId: z.string(), name: z.string(), value: z.number(), step: z.number().nullable() }),
     ...launchEvents,
   },

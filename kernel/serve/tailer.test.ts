@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Kernel } from '../api/kernel';
 import { cancelRun } from '../launch/control';
+import { appendMetrics } from '../store/metrics-repo';
 import { openKernel, plan } from '../../test/helpers';
 import { JournalTailer } from './tailer';
 
@@ -43,5 +44,27 @@ describe('journal tailer: watch', () => {
     expect(cancelRun(kernel, runId)).toEqual({ runId, requested: true });
     expect(kernel.requireRun(runId).state).toBe('ABORTED');
     expect(seen).toEqual([`${runId}:ABORTED`]);
+  });
+});
+
+describe('journal tailer: metrics', () => {
+  it('coalesces a burst to the newest point of each series per look', () => {
+    kernel = openKernel();
+    const runId = kernel.createRun(plan({ steps: [{ id: 'a', skill: 'shell', params: { command: 'true' } }] }));
+    const events: Array<Record<string, unknown>> = [];
+    const tailer = new JournalTailer(kernel.db, (event, payload) => event === 'step.metricReported' && events.push(payload as Record<string, unknown>));
+    const ts = Date.now();
+    const point = (name: string, step: number) => ({ runId, stepId: 'a', attempt: 1, name, step, value: step / 10, ts });
+    kernel.db.transaction(() => {
+      appendMetrics(kernel!.db, Array.from({ length: 3000 }, (_, i) => point('loss', i)));
+      appendMetrics(kernel!.db, Array.from({ length: 2000 }, (_, i) => point('acc', i)));
+    })();
+    tailer.poll();
+    expect(events.map((e) => [e.name, e.step, e.value]).sort()).toEqual([
+      ['acc', 1999, 199.9],
+      ['loss', 2999, 299.9],
+    ]);
+    tailer.poll();
+    expect(events).toHaveLength(2);
   });
 });

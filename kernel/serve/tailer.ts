@@ -2,8 +2,8 @@
  * Live events across processes: a run started by `sgr run` in another process writes the
  * shared journal, never this process's bus. The tailer polls the journal (every 200 ms,
  * indexed queries only) and emits contract events: new runs by rowid cursor, run states and
- * step rows of the runs being executed right now, new metric rows by rowid cursor. Logs are
- * not pushed: clients poll `logs.read` (see docs/serve.md).
+ * step rows of the runs being executed right now, new metric rows by rowid cursor (the newest
+ * point of each series per look). Logs are not pushed: clients poll `logs.read` (see docs/serve.md).
  *
  * "Executed right now" means holding an unexpired lease (or created in the last
  * WATCH_GRACE_MS, before its executor takes the lease): a journal can hold tens of thousands
@@ -132,10 +132,14 @@ export class JournalTailer {
         for (const k of this.steps.keys()) if (k.startsWith(`${runId}\0`)) this.steps.delete(k);
       }
     }
-    const metrics = this.db.prepare('SELECT rowid, run_id, step_id, name, value, step FROM metrics WHERE rowid > ? ORDER BY rowid LIMIT 10000').all(this.metricRowid) as Array<{ rowid: number; run_id: string; step_id: string; name: string; value: number; step: number | null }>;
+    // Coalesced: the newest point of each series per look. Clients refetch the series on it;
+    // a point per event would flood the socket (a bulk import of 1M points is 1M frames).
+    const metrics = this.db.prepare('SELECT rowid, run_id, step_id, name, value, step FROM metrics WHERE rowid > ? ORDER BY rowid LIMIT 50000').all(this.metricRowid) as Array<{ rowid: number; run_id: string; step_id: string; name: string; value: number; step: number | null }>;
+    const newest = new Map<string, (typeof metrics)[number]>();
     for (const m of metrics) {
       this.metricRowid = m.rowid;
-      this.emit('step.metricReported', { runId: m.run_id, stepId: m.step_id, name: m.name, value: m.value, step: m.step });
+      newest.set(`${m.run_id}\0${m.step_id}\0${m.name}`, m);
     }
+    for (const m of newest.values()) this.emit('step.metricReported', { runId: m.run_id, stepId: m.step_id, name: m.name, value: m.value, step: m.step });
   }
 }
