@@ -27,3 +27,22 @@ describe.skipIf(!hasPython)('collectEnvironmentAsync cache', () => {
     expect(third.pip).toEqual(first.pip);
   });
 });
+
+describe('collectEnvironmentAsync in a long-lived process', () => {
+  it('reuses a probe for a few seconds only, so a package installed later is seen by the next run', async () => {
+    vi.resetModules();
+    const { collectEnvironmentAsync } = await import('./environment');
+    const first = collectEnvironmentAsync();
+    expect(collectEnvironmentAsync()).toBe(first);
+    await first;
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + 11_000);
+    try {
+      const later = collectEnvironmentAsync();
+      expect(later).not.toBe(first);
+      expect((await later).python).toEqual((await first).python);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  }, 60_000);
+});

@@ -51,14 +51,19 @@ export function collectEnvironment(): ManifestEnvironment {
  * @example const env = await collectEnvironmentAsync('/home/u/.sgr/manifests'); env.python // '3.12.3' or null
  */
 export function collectEnvironmentAsync(cacheDir?: string): Promise<ManifestEnvironment> {
-  if (cached) return Promise.resolve(cached);
-  pending ??= (async () => {
+  // A long-lived process (serve mode, the app) must see a package installed after it started:
+  // the in-process result is reused only briefly; the fingerprinted disk cache keeps re-probing cheap.
+  if (pending && Date.now() - pendingAt < ASYNC_REUSE_MS) return pending;
+  pendingAt = Date.now();
+  pending = (async () => {
     const [py, gpus] = await Promise.all([pythonProbes(cacheDir), probeAsync(...PROBES.gpus)]);
-    cached ??= parseEnvironment({ ...py, gpus });
-    return cached;
+    return parseEnvironment({ ...py, gpus });
   })();
   return pending;
 }
+
+const ASYNC_REUSE_MS = 10_000;
+let pendingAt = 0;
 
 type PythonRaw = Pick<RawEnvironment, 'python' | 'pip' | 'torch'>;
 
