@@ -60,16 +60,22 @@ function slowExperiment(dir: string, flag: string): string {
   return path;
 }
 
+/** `sgr run` of the slow experiment on a fresh home, and a Kernel of that home once `wait` runs. */
+async function slowRunInCli(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const home = join(dir, 'home');
+  const flag = join(dir, 'go');
+  const cli = sgr(home, ['run', '-q', slowExperiment(dir, flag)]);
+  const runId = await until(() => cli.stdout().split('\n').length > 1 && cli.stdout().split('\n')[0]);
+  const k = Kernel.open({ home, skills: builtinSkills });
+  await until(() => k.steps(runId).some((s) => s.step_id === 'wait' && s.state === 'RUNNING'));
+  return { dir, home, flag, cli, runId, k };
+}
+
 describe('across processes', () => {
   it('cancels a run `sgr run` executes: it ends ABORTED (exit 130), and resumes to COMPLETED', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sgr-xcancel-'));
-    const home = join(dir, 'home');
-    const flag = join(dir, 'go');
-    const cli = sgr(home, ['run', '-q', slowExperiment(dir, flag)]);
-    const runId = await until(() => cli.stdout().split('\n').length > 1 && cli.stdout().split('\n')[0]);
-    const k = Kernel.open({ home, skills: builtinSkills });
+    const { dir, home, flag, cli, runId, k } = await slowRunInCli('sgr-xcancel-');
     try {
-      await until(() => k.steps(runId).some((s) => s.step_id === 'wait' && s.state === 'RUNNING'));
       expect(await dispatchCall(k, 'runs.cancel', { runId })).toEqual({ ok: true, value: { runId, requested: true } });
       expect(await cli.exit).toBe(130);
       expect(k.requireRun(runId)).toMatchObject({ state: 'ABORTED', error: 'aborted by the user' });
@@ -89,14 +95,8 @@ describe('across processes', () => {
   });
 
   it('a run nobody executes is marked ABORTED directly; a run another process holds cannot be resumed here', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sgr-xidle-'));
-    const home = join(dir, 'home');
-    const flag = join(dir, 'go');
-    const cli = sgr(home, ['run', '-q', slowExperiment(dir, flag)]);
-    const runId = await until(() => cli.stdout().split('\n').length > 1 && cli.stdout().split('\n')[0]);
-    const k = Kernel.open({ home, skills: builtinSkills });
+    const { flag, cli, runId, k } = await slowRunInCli('sgr-xidle-');
     try {
-      await until(() => k.steps(runId).some((s) => s.step_id === 'wait' && s.state === 'RUNNING'));
       expect(await dispatchCall(k, 'runs.resume', { runId })).toMatchObject({ ok: false, error: { code: 'bad_input', message: expect.stringMatching(/is being executed by another process \(pid \d+/) } });
       cli.child.kill('SIGKILL');
       await cli.exit;
