@@ -8,6 +8,7 @@ import { ApiError, call } from '../../api';
 import { buildLaunch, EMPTY_FORM, fieldOfKernelError, type FieldError, type LaunchField, type LaunchForm } from './launch-form';
 import { LaunchResult, type Launched } from './LaunchResult';
 import { SweepSection } from './SweepSection';
+import { TextField } from './TextField';
 import { TagInput } from './TagInput';
 import { useLaunchData } from './use-launch-data';
 import './launch.css';
@@ -119,22 +120,10 @@ export function LaunchDialog(props: LaunchDialogProps) {
                   ))}
                 </select>
               </label>
-              <label className="launch-field">
-                <span>Concurrency</span>
-                <input inputMode="numeric" value={form.concurrency} placeholder="experiment's" onChange={(e) => set({ concurrency: e.target.value })} data-testid="launch-concurrency" className={cls('concurrency')} />
-              </label>
-              <label className="launch-field">
-                <span>Parallel runs</span>
-                <input inputMode="numeric" value={form.parallelRuns} onChange={(e) => set({ parallelRuns: e.target.value })} data-testid="launch-parallel" className={cls('parallelRuns')} />
-              </label>
-              <label className="launch-field">
-                <span>Max minutes</span>
-                <input inputMode="decimal" value={form.maxMinutes} placeholder="no cap" onChange={(e) => set({ maxMinutes: e.target.value })} data-testid="launch-max-minutes" className={cls('maxMinutes')} />
-              </label>
-              <label className="launch-field">
-                <span>Max runs</span>
-                <input inputMode="numeric" value={form.maxRuns} placeholder="no cap" onChange={(e) => set({ maxRuns: e.target.value })} data-testid="launch-max-runs" className={cls('maxRuns')} />
-              </label>
+              <TextField form={form} set={set} invalid={invalid} field="concurrency" label="Concurrency" testId="launch-concurrency" inputMode="numeric" placeholder="experiment's" />
+              <TextField form={form} set={set} invalid={invalid} field="parallelRuns" label="Parallel runs" testId="launch-parallel" inputMode="numeric" />
+              <TextField form={form} set={set} invalid={invalid} field="maxMinutes" label="Max minutes" testId="launch-max-minutes" inputMode="decimal" placeholder="no cap" />
+              <TextField form={form} set={set} invalid={invalid} field="maxRuns" label="Max runs" testId="launch-max-runs" inputMode="numeric" placeholder="no cap" />
             </div>
             <div className="launch-field wide">
               <span>Tags</span>

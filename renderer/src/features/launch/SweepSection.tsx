@@ -7,6 +7,7 @@
 import { useMemo } from 'react';
 import type { LaunchField, LaunchForm, SweepProtocol } from './launch-form';
 import { paramChoices } from './sweep-params';
+import { TextField } from './TextField';
 import type { PlannedStep, Skill } from './use-launch-data';
 
 interface Props {
@@ -83,24 +84,18 @@ export function SweepSection({ form, set, steps, skills, text, invalid }: Props)
           <input value={form.values} placeholder="e.g. 0.1, 0.2, 0.3" onChange={(e) => set({ values: e.target.value })} data-testid="launch-sweep-values" className={cls('values')} />
         </label>
       ) : (
-        <RangeFields form={form} set={set} cls={cls} />
+        <RangeFields form={form} set={set} invalid={invalid} />
       )}
     </div>
   );
 }
 
-function RangeFields({ form, set, cls }: { form: LaunchForm; set: Props['set']; cls: (f: LaunchField) => string | undefined }) {
+function RangeFields({ form, set, invalid }: Pick<Props, 'form' | 'set' | 'invalid'>) {
   return (
     <>
       <div className="launch-row">
-        <label className="launch-field">
-          <span>Low</span>
-          <input inputMode="decimal" value={form.low} onChange={(e) => set({ low: e.target.value })} data-testid="launch-sweep-low" className={cls('low')} />
-        </label>
-        <label className="launch-field">
-          <span>High</span>
-          <input inputMode="decimal" value={form.high} onChange={(e) => set({ high: e.target.value })} data-testid="launch-sweep-high" className={cls('high')} />
-        </label>
+        <TextField form={form} set={set} invalid={invalid} field="low" label="Low" testId="launch-sweep-low" inputMode="decimal" />
+        <TextField form={form} set={set} invalid={invalid} field="high" label="High" testId="launch-sweep-high" inputMode="decimal" />
         <label className="check">
           <input type="checkbox" checked={form.log} onChange={(e) => set({ log: e.target.checked })} data-testid="launch-sweep-log" /> log
         </label>
@@ -109,21 +104,12 @@ function RangeFields({ form, set, cls }: { form: LaunchForm; set: Props['set']; 
         </label>
       </div>
       <div className="launch-row">
-        <label className="launch-field">
-          <span>Trials</span>
-          <input inputMode="numeric" value={form.trials} onChange={(e) => set({ trials: e.target.value })} data-testid="launch-sweep-trials" className={cls('trials')} />
-        </label>
-        <label className="launch-field">
-          <span>Seed</span>
-          <input inputMode="numeric" value={form.seed} onChange={(e) => set({ seed: e.target.value })} data-testid="launch-sweep-seed" className={cls('seed')} />
-        </label>
+        <TextField form={form} set={set} invalid={invalid} field="trials" label="Trials" testId="launch-sweep-trials" inputMode="numeric" />
+        <TextField form={form} set={set} invalid={invalid} field="seed" label="Seed" testId="launch-sweep-seed" inputMode="numeric" />
       </div>
       {form.protocol === 'tpe' && (
         <div className="launch-row">
-          <label className="launch-field wide">
-            <span>Objective</span>
-            <input value={form.objective} placeholder="<step>.<metric>, e.g. train.loss" onChange={(e) => set({ objective: e.target.value })} data-testid="launch-sweep-objective" className={cls('objective')} />
-          </label>
+          <TextField form={form} set={set} invalid={invalid} field="objective" label="Objective" testId="launch-sweep-objective" placeholder="<step>.<metric>, e.g. train.loss" wide />
           <label className="launch-field">
             <span>Direction</span>
             <select value={form.direction} onChange={(e) => set({ direction: e.target.value as LaunchForm['direction'] })} data-testid="launch-sweep-direction">
