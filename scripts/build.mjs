@@ -10,7 +10,7 @@ const common = {
   sourcemap: 'linked',
   minify: true,
   keepNames: true,
-  external: ['better-sqlite3'],
+  external: ['better-sqlite3', 'dockerode', 'ssh2'],
   banner: { js: "import { createRequire as __sgrCreateRequire } from 'node:module'; const require = __sgrCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 };

@@ -23,6 +23,26 @@ export const FAILURE_CLASSES = [
 export const failureClassSchema = z.enum(FAILURE_CLASSES);
 export type FailureClass = z.infer<typeof failureClassSchema>;
 
+/**
+ * How an attempt that ran out of memory is retried (D6): with `memoryFactor` × the memory
+ * it had, and/or with the numeric param at dotted path `param` (e.g. `config.batch_size`)
+ * multiplied by `paramFactor` (rounded down, at least `paramMin`).
+ */
+export const oomRecoverySchema = z.strictObject({
+  memoryFactor: z.number().min(1).max(16).optional(),
+  param: z.string().min(1).optional(),
+  paramFactor: z.number().gt(0).lt(1).optional(),
+  paramMin: z.number().min(0).optional(),
+});
+export type OomRecovery = z.infer<typeof oomRecoverySchema>;
+
+export const resourcesSchema = z.strictObject({
+  cpus: z.number().positive().max(1024).optional(),
+  memoryMb: z.number().int().positive().optional(),
+  gpus: z.number().int().min(0).max(64).optional(),
+});
+export type Resources = z.infer<typeof resourcesSchema>;
+
 export const retryPolicySchema = z.strictObject({
   /** Attempts after the first one. */
   max: z.number().int().min(0).max(100).default(0),
@@ -32,6 +52,8 @@ export const retryPolicySchema = z.strictObject({
   maxBackoffMs: z.number().int().min(0).max(3_600_000).default(60_000),
   /** Failure classes that are retried; others fail the step at once. */
   on: z.array(failureClassSchema).default(['timeout', 'oom', 'preempted', 'network', 'infrastructure', 'lost']),
+  /** What changes for a retry after `oom` (absent: the same job again). */
+  oom: oomRecoverySchema.optional(),
 });
 export type RetryPolicy = z.infer<typeof retryPolicySchema>;
 
@@ -65,6 +87,15 @@ export const planStepSchema = z.strictObject({
   /** Wall-clock limit of one attempt, in milliseconds (0 = none). */
   timeoutMs: z.number().int().min(0).default(0),
   target: z.string().min(1).default('local'),
+  // The D6 fields are optional without defaults, so plans written before them keep their digest.
+  /** Scheduling priority (D6): higher is admitted first and may preempt lower preemptible work. Absent = 0. */
+  priority: z.number().int().min(-1000).max(1000).optional(),
+  /** What one attempt needs (CPUs, memory, GPUs); overrides the skill's own request. */
+  resources: resourcesSchema.optional(),
+  /** Container image on docker targets (the target's default otherwise). */
+  image: z.string().min(1).optional(),
+  /** The scheduler may preempt this step for higher-priority work (it checkpoints via the worker SDK). */
+  preemptible: z.boolean().optional(),
   /** Reuse a committed result with the same cache key (K6). */
   cache: z.boolean().default(true),
   /**

@@ -24,6 +24,19 @@ export interface JobSpec {
   outputs: Record<string, string>;
   /** Resource hints for schedulers (ignored by the local dispatcher for now). */
   resources?: { cpus?: number; memoryMb?: number; gpus?: number };
+  /** Container image (docker targets): the step's `image`, else the target's default. */
+  image?: string;
+  /** The step's capabilities; a sandboxing dispatcher grants network only with `net`, GPUs only with `gpu`. */
+  capabilities?: string[];
+  /**
+   * Local files or directories the job reads besides its work directory (a script next to
+   * the experiment, the Python SDK). A dispatcher without the kernel's file system (SSH,
+   * Slurm) uploads them and rewrites these path prefixes in argv and env; Docker mounts
+   * them read-only at the same path.
+   */
+  stage?: string[];
+  /** The step's checkpoint directory (also in env as SGR_CHECKPOINT_DIR): kept across attempts on the target. */
+  checkpointDir?: string;
 }
 
 export type JobPhase = 'queued' | 'running' | 'exited' | 'lost' | 'unknown';
@@ -35,6 +48,10 @@ export interface JobStatus {
   exitCode?: number | null;
   /** Set when the dispatcher itself killed the job (timeout or cancel). */
   killedBy?: 'timeout' | 'cancel';
+  /** The target says the job was killed for exceeding its memory (Docker State.OOMKilled, Slurm OUT_OF_MEMORY). */
+  oomKilled?: boolean;
+  /** Target-native id (container id, remote pid, Slurm job id), for humans and the process table. */
+  nativeId?: string;
 }
 
 /** One parsed line of the job line protocol (see `protocol.ts`). */
@@ -64,6 +81,8 @@ export interface JobResult {
   /** Last bytes of stderr, for error messages. */
   stderrTail: string;
   durationMs: number;
+  /** See JobStatus.oomKilled: the failure class is then `oom` whatever the exit code. */
+  oomKilled?: boolean;
 }
 
 export type JobLogStream = 'stdout' | 'stderr';
@@ -92,6 +111,33 @@ export interface Dispatcher {
   cancel(jobId: string, reason: 'timeout' | 'cancel'): Promise<void>;
   /** Gathers exit status, output files and protocol events of a finished job. */
   collect(jobId: string): Promise<JobResult>;
+  /**
+   * Preemption (D6): sends the job its warning signal (SIGTERM; on Slurm the configured
+   * signal) so the worker SDK checkpoints and exits 75, and kills it if it is still running
+   * after `graceMs`. Not a cancel: the attempt ends `preempted` and is requeued.
+   */
+  preempt?(jobId: string, graceMs: number): Promise<void>;
+  /** Connects to the target and reports what it has (`sgr targets check`, the Targets page). */
+  probe?(): Promise<TargetProbe>;
   /** Releases resources (helper processes, watchers). Running jobs keep running. */
   close(): Promise<void>;
+}
+
+/** What a target has, as probed (nvidia-smi where present). */
+export interface TargetResources {
+  cpus: number;
+  memoryMb: number;
+  gpus: Array<{ index: number; model: string; memoryMb: number }>;
+}
+
+/** The answer of `Dispatcher.probe()`: never throws; a failure is `ok: false` with the reason. */
+export interface TargetProbe {
+  ok: boolean;
+  /** Round trip of the probe (connect included), ms. */
+  latencyMs: number;
+  resources?: TargetResources;
+  /** Human-readable facts: docker version, ssh server banner, Slurm version, partition… */
+  details: Record<string, string>;
+  /** Why the probe failed, naming the target and what to fix. */
+  error?: string;
 }

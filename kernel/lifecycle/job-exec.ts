@@ -67,8 +67,14 @@ export async function executeJob(
     cwd,
     timeoutMs: step.timeoutMs,
     outputs: build.outputs ?? {},
-    ...(build.resources ? { resources: build.resources } : {}),
+    checkpointDir,
+    capabilities: step.capabilities,
   };
+  // The step's own request wins over the skill's, field by field.
+  const resources = { ...build.resources, ...step.resources };
+  if (Object.keys(resources).length > 0) spec.resources = resources;
+  if (step.image !== undefined) spec.image = step.image;
+  if (build.stage && build.stage.length > 0) spec.stage = build.stage;
 
   // Intent first, durably: after a crash the resumer knows this job may exist.
   const lease = run.lease;

@@ -119,8 +119,20 @@ const retry = shaped(
     factor: num({ min: 1, max: 10 }).optional(),
     maxBackoff: duration(3_600_000).optional(),
     on: listOf(z.enum(FAILURE_CLASSES, { error: `expected one of ${FAILURE_CLASSES.join(', ')}` }), 'a list of failure classes', 'on: [timeout, network]').optional(),
+    oom: shaped(isMap, 'a map of OOM recovery settings', () => 'e.g. oom: { memoryFactor: 2, param: config.batch_size, paramFactor: 0.5 }', z.strictObject({
+      memoryFactor: num({ min: 1, max: 16 }).optional(),
+      param: nonEmpty().optional(),
+      paramFactor: num({ min: 0, max: 1, exclusiveMin: true }).optional(),
+      paramMin: num({ min: 0 }).optional(),
+    })).optional(),
   }),
 );
+
+const resources = shaped(isMap, 'a map of resources', () => 'e.g. resources: { cpus: 2, memoryMb: 4096, gpus: 1 }', z.strictObject({
+  cpus: num({ min: 0, exclusiveMin: true, max: 1024 }).optional(),
+  memoryMb: num({ int: true, min: 1 }).optional(),
+  gpus: num({ int: true, min: 0, max: 64 }).optional(),
+}));
 
 /** Fields a step may set and `defaults` may set for every step. */
 const inheritable = {
@@ -129,6 +141,10 @@ const inheritable = {
   timeout: duration().optional(),
   target: nonEmpty().optional(),
   cache: z.boolean({ error: 'expected true or false' }).optional(),
+  priority: num({ int: true, min: -1000, max: 1000 }).optional(),
+  resources: resources.optional(),
+  image: nonEmpty().optional(),
+  preemptible: z.boolean({ error: 'expected true or false' }).optional(),
 };
 
 export const stepSchema = shaped(
@@ -229,6 +245,12 @@ export function toPlanStep(id: string, s: Partial<StepInput> & { skill: string }
     timeoutMs: s.timeout ?? d.timeout ?? 0,
     target: s.target ?? d.target ?? 'local',
     cache: s.cache ?? d.cache ?? true,
+    ...defined({
+      priority: s.priority ?? d.priority,
+      resources: s.resources ?? d.resources,
+      image: s.image ?? d.image,
+      preemptible: s.preemptible ?? d.preemptible,
+    }),
     ...(s.trigger === 'all_done' && { trigger: 'all_done' as const }),
   };
 }
@@ -244,7 +266,7 @@ export function toPlan(x: ExperimentInput, baseDir: string, expanded: readonly P
 }
 
 function retryPolicy(r: RetryInput): RetryPolicy {
-  return retryPolicySchema.parse(defined({ max: r.max, backoffMs: r.backoff, factor: r.factor, maxBackoffMs: r.maxBackoff, on: r.on }));
+  return retryPolicySchema.parse(defined({ max: r.max, backoffMs: r.backoff, factor: r.factor, maxBackoffMs: r.maxBackoff, on: r.on, oom: r.oom && defined(r.oom) }));
 }
 
 function defined<T extends object>(o: T): Partial<T> {

@@ -60,6 +60,8 @@ export interface JobBuild {
   /** Files the job must produce (relative to its work directory), by output name. */
   outputs?: Record<string, string>;
   resources?: { cpus?: number; memoryMb?: number; gpus?: number };
+  /** Local files/directories the job reads besides its work dir (see JobSpec.stage). */
+  stage?: string[];
 }
 
 export interface JobBuildContext {
