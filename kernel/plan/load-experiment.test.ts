@@ -177,7 +177,7 @@ steps:
       '2:1 grid: unknown key "grid" | sweeps go under sweeps: { <name>: { grid: { rank: [8, 16] }, steps: { … } } } (format version 2)',
       '6:5 steps.a.dependencies: unknown key "dependencies" | did you mean "deps"?',
       '7:5 steps.a.timout: unknown key "timout" | did you mean "timeout"?',
-      '8:5 steps.a.colour: unknown key "colour" | allowed keys here: skill, description, params, inputs, deps, trigger, capabilities, retry, timeout, target, cache',
+      '8:5 steps.a.colour: unknown key "colour" | allowed keys here: skill, description, params, inputs, deps, trigger, capabilities, retry, timeout, target, cache, priority, resources, image, preemptible',
     ]);
     expect(problemsOf('name: x\nsteps:\n  a: { skill: noop, retry: { backoffMs: 100 } }\n')).toEqual([
       '3:30 steps.a.retry.backoffMs: unknown key "backoffMs" | did you mean "backoff"?',
