@@ -233,6 +233,9 @@ function classifyJob(stepId: string, job: RecordedJob): void {
   const tail = redact(job.stderrTail.trim().split('\n').slice(-5).join('\n'));
   // EX_TEMPFAIL: the job checkpointed and stopped when asked (the worker SDK does this on
   // SIGTERM/SIGUSR1); the executor requeues it, and the next attempt resumes.
+  if (job.oomKilled === true) {
+    throw new StepFailure('oom', `step "${stepId}": job ${job.jobId} ran out of memory (the target reports it OOM-killed)${tail ? `\n${tail}` : ''}`);
+  }
   if (job.exitCode === EXIT_PREEMPTED) {
     throw new StepFailure('preempted', `step "${stepId}": job ${job.jobId} was preempted (exit ${EXIT_PREEMPTED} after checkpointing)`);
   }
