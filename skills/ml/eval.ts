@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { JobBuild, JobSkill } from '../../kernel/skills/api';
 import { artifactRefSchema } from '../utility/job-outputs';
 import { checkInputs, CONFIG_ENV, CONFIG_FILE, collectError, configParam, inputPath, numberOrNull, outputEvents, shellWithConfigFile, withConfigFile } from './job-common';
-import { pythonJobEnv, resolvePython } from './python-runtime';
+import { pythonJobEnv, pythonJobStage, resolvePython } from './python-runtime';
 import { renderTemplate, shQuote } from './template';
 
 export const evalParams = z.strictObject({
@@ -87,7 +87,7 @@ export function buildEvalJob(raw: Record<string, unknown>, inputs: Record<string
       resolvePython(p.python), '-u', '-m', 'sgr_lora', 'eval', '--config', CONFIG_FILE, '--base', inputPath(inputs, 'base', 'eval', true),
       ...scored.flatMap((a) => ['--adapter', a]), '--data', inputPath(inputs, 'data', 'eval', true), '--out', METRICS_FILE,
     ];
-    return { argv: withConfigFile(argv), env, outputs: { metrics: METRICS_FILE } };
+    return { argv: withConfigFile(argv), env, outputs: { metrics: METRICS_FILE }, stage: pythonJobStage() };
   }
   const vars = {
     base: inputPath(inputs, 'base', 'eval', false),
@@ -100,7 +100,7 @@ export function buildEvalJob(raw: Record<string, unknown>, inputs: Record<string
   const command = renderTemplate(p.command, p.config, vars);
   // The wrapper only needs a plain Python 3, not torch.
   const wrapperPython = p.python ?? process.env.SGR_PYTHON ?? 'python3';
-  return { argv: shellWithConfigFile(`exec ${shQuote(wrapperPython)} -c ${shQuote(STDOUT_METRICS_WRAPPER)} ${shQuote(command)}`), env };
+  return { argv: shellWithConfigFile(`exec ${shQuote(wrapperPython)} -c ${shQuote(STDOUT_METRICS_WRAPPER)} ${shQuote(command)}`), env, stage: pythonJobStage() };
 }
 
 export const evalSkill: JobSkill = {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { JobBuild, JobSkill } from '../../kernel/skills/api';
 import { artifactRefSchema } from '../utility/job-outputs';
 import { checkInputs, collectError, inputPath, numberOrNull, outputEvents } from './job-common';
-import { pythonJobEnv, resolvePython } from './python-runtime';
+import { pythonJobEnv, pythonJobStage, resolvePython } from './python-runtime';
 
 export const mergeParams = z.strictObject({
   /** Largest allowed difference between merged and adapter-applied outputs. */
@@ -27,7 +27,7 @@ export function buildMergeJob(raw: Record<string, unknown>, inputs: Record<strin
     '--adapter', inputPath(inputs, 'adapter', 'merge', true), '--out', 'merged.safetensors',
     ...(p.tol !== undefined ? ['--tol', String(p.tol)] : []),
   ];
-  return { argv, env: pythonJobEnv(), outputs: { merged: 'merged.safetensors' } };
+  return { argv, env: pythonJobEnv(), outputs: { merged: 'merged.safetensors' }, stage: pythonJobStage() };
 }
 
 export const mergeSkill: JobSkill = {

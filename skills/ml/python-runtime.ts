@@ -57,6 +57,14 @@ export function findTorchPython(): string | null {
 }
 
 /**
+ * What a Python job reads besides its work directory: the SDK. Remote targets upload it
+ * (SSH, Slurm) or mount it read-only (Docker); see JobSpec.stage.
+ */
+export function pythonJobStage(...more: string[]): string[] {
+  return [pythonSdkDir(), ...more];
+}
+
+/**
  * Environment of a Python job: the SDK (sgr_worker, sgr_lora) first on PYTHONPATH, the
  * kernel's own PYTHONPATH kept after it, unbuffered output so logs stream live.
  */

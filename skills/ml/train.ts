@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { JobBuild, JobSkill } from '../../kernel/skills/api';
 import { artifactRefSchema, outputFilesSchema } from '../utility/job-outputs';
 import { checkInputs, CONFIG_ENV, CONFIG_FILE, collectError, configParam, curveOf, curveSchema, inputPath, outputEvents, shellWithConfigFile, withConfigFile } from './job-common';
-import { pythonJobEnv, resolvePython } from './python-runtime';
+import { pythonJobEnv, pythonJobStage, resolvePython } from './python-runtime';
 import { placeholders, renderTemplate } from './template';
 
 export const trainParams = z
@@ -59,7 +59,7 @@ export function buildTrainJob(raw: Record<string, unknown>, inputs: Record<strin
   const out = trainOutputFile(p.mode);
   const env = pythonJobEnv({ [CONFIG_ENV]: JSON.stringify(p.config) });
   const threads = typeof p.config.threads === 'number' ? { resources: { cpus: p.config.threads } } : {};
-  if (p.command === undefined) return { argv: withConfigFile(referenceArgv(p, inputs)), env, outputs: { [out.name]: out.path }, ...threads };
+  if (p.command === undefined) return { argv: withConfigFile(referenceArgv(p, inputs)), env, outputs: { [out.name]: out.path }, stage: pythonJobStage(), ...threads };
 
   const vars = {
     train_data: inputPath(inputs, 'train', 'train', false),
@@ -73,7 +73,7 @@ export function buildTrainJob(raw: Record<string, unknown>, inputs: Record<strin
   const command = renderTemplate(p.command, p.config, vars);
   // {{out}} names the model/adapter file; a command that never mentions it declares its own outputs.
   const declared = placeholders(p.command).includes('out') ? { [out.name]: out.path, ...p.outputs } : p.outputs;
-  return { argv: shellWithConfigFile(command), env, outputs: declared, ...threads };
+  return { argv: shellWithConfigFile(command), env, outputs: declared, stage: pythonJobStage(), ...threads };
 }
 
 export const trainSkill: JobSkill = {

@@ -34,13 +34,16 @@ export const pythonSkill: JobSkill = {
   outputs: jobOutputsSchema,
   buildJob(raw, ctx) {
     const p = params.parse(raw);
-    const head = p.script !== undefined ? [scriptPath(p.script, ctx.baseDir)] : ['-c', p.code as string];
+    const script = p.script !== undefined ? scriptPath(p.script, ctx.baseDir) : undefined;
+    const head = script !== undefined ? [script] : ['-c', p.code as string];
     // The SDK goes first so `import sgr_worker` works. The step's env replaces the inherited
     // variable, so without a step PYTHONPATH we keep the kernel's own rather than drop it.
     const rest = p.env.PYTHONPATH ?? process.env.PYTHONPATH;
     const pythonPath = [pythonSdkDir(), rest].filter((x) => x !== undefined && x !== '').join(delimiter);
     const env = { PYTHONUNBUFFERED: '1', ...p.env, PYTHONPATH: pythonPath };
-    return { argv: [p.python, '-u', ...head, ...p.args], env, outputs: p.outputs };
+    // Remote targets upload the SDK and the script (a materialized input is already in the work dir).
+    const stage = [pythonSdkDir(), ...(script !== undefined && isAbsolute(script) ? [script] : [])];
+    return { argv: [p.python, '-u', ...head, ...p.args], env, outputs: p.outputs, stage };
   },
   collect: jobOutputs,
   // The script's content is part of the cache key: editing it re-runs the step.
