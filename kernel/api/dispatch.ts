@@ -11,12 +11,13 @@ import { editorHandlers } from './handlers/editor';
 import { launchHandlers } from './handlers/launch';
 import { readHandlers } from './handlers/read';
 import { replayHandlers } from './handlers/replay';
+import { schedHandlers } from './handlers/sched';
 import type { DispatchContext, Handlers } from './handlers/types';
 import type { Kernel } from './kernel';
 
 export type { DispatchContext } from './handlers/types';
 
-const handlers: Handlers = { ...readHandlers, ...editorHandlers, ...launchHandlers, ...compareHandlers, ...replayHandlers };
+const handlers: Handlers = { ...readHandlers, ...editorHandlers, ...launchHandlers, ...compareHandlers, ...replayHandlers, ...schedHandlers };
 
 const isMethod = (m: string): m is MethodName => Object.hasOwn(contract.methods, m);
 

@@ -10,6 +10,7 @@ import { compareMethods } from './contract-compare';
 import { editorMethods } from './contract-editor';
 import { launchEvents, launchMethods } from './contract-launch';
 import { replayMethods } from './contract-replay';
+import { schedMethods } from './contract-sched';
 import { RUN_STATES, STEP_STATES } from './plan';
 
 const runId = z.string().min(1).max(200);
@@ -138,6 +139,7 @@ export const contract = {
     ...launchMethods,
     ...compareMethods,
     ...replayMethods,
+    ...schedMethods,
   },
   events: {
     'run.created': z.object({ runId: z.string() }),
