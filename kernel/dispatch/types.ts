@@ -23,7 +23,7 @@ export interface JobSpec {
   /** Files the job is expected to produce, relative to cwd, by output name. */
   outputs: Record<string, string>;
   /** Resource hints for schedulers (ignored by the local dispatcher for now). */
-  resources?: { cpus?: number; memoryMb?: number; gpus?: number };
+  resources?: { cpus?: number; memoryMb?: number; gpus?: number; pids?: number };
   /** Container image (docker targets): the step's `image`, else the target's default. */
   image?: string;
   /** The step's capabilities; a sandboxing dispatcher grants network only with `net`, GPUs only with `gpu`. */

@@ -73,7 +73,8 @@ export async function executeJob(
   // The step's own request wins over the skill's, field by field.
   const resources = { ...build.resources, ...step.resources };
   if (Object.keys(resources).length > 0) spec.resources = resources;
-  if (step.image !== undefined) spec.image = step.image;
+  const image = step.image ?? build.image;
+  if (image !== undefined) spec.image = image;
   if (build.stage && build.stage.length > 0) spec.stage = build.stage;
 
   // Intent first, durably: after a crash the resumer knows this job may exist.

@@ -105,7 +105,7 @@ export async function runAttempt(
     enter('authorize');
     // The clock is nondeterministic: read it through the recorder so replay decides alike.
     const now = run.plan.budget.wallTimeSec === undefined ? 0 : await run.effects.call(scope, 'clock', null, async () => k.now());
-    authorize(step, skill, run, now);
+    authorize(step, skill, run, now, k.dispatchers.get(step.target)?.kind);
 
     enter('execute', { cacheKey: resolved.cacheKey });
     const cached = step.cache
@@ -167,7 +167,17 @@ async function completedDeps(run: RunContext, scope: string, step: PlanStep, ups
   return visible;
 }
 
-function authorize(step: PlanStep, skill: Skill, run: RunContext, now: number): void {
+function authorize(step: PlanStep, skill: Skill, run: RunContext, now: number, targetKind: string | undefined): void {
+  if (skill.targetKinds && !skill.targetKinds.includes(targetKind ?? '')) {
+    throw new StepFailure(
+      'policy',
+      `step "${step.id}": skill ${skill.name} runs only on a ${skill.targetKinds.join(' or ')} target, but target "${step.target}" is ${targetKind === undefined ? 'not configured' : `of kind ${targetKind}`} — set the step's target: to a ${skill.targetKinds.join('/')} target`,
+    );
+  }
+  const forbidden = (skill.forbiddenCapabilities ?? []).filter((c) => step.capabilities.includes(c));
+  if (forbidden.length > 0) {
+    throw new StepFailure('policy', `step "${step.id}": skill ${skill.name} refuses capability ${forbidden.map((c) => `"${c}"`).join(', ')} — remove it from the step's capabilities`);
+  }
   const missing = skill.capabilities.filter((c) => !step.capabilities.includes(c));
   if (missing.length > 0) {
     throw new StepFailure(

@@ -24,6 +24,13 @@ export interface SkillManifest {
    * or data file the params only name. Errors thrown here fail the step as user errors.
    */
   cacheInputs?(params: Record<string, unknown>, baseDir: string): Record<string, string>;
+  /**
+   * Target kinds (`docker`, `ssh`, …) the skill may run on; absent = any. Checked in the
+   * authorize phase, so a sandbox skill never runs unconfined on the local machine.
+   */
+  targetKinds?: string[];
+  /** Capabilities a step must NOT grant for this skill (e.g. `net` for untrusted code); checked in authorize. */
+  forbiddenCapabilities?: Capability[];
 }
 
 export interface SkillContext {
@@ -59,9 +66,12 @@ export interface JobBuild {
   env?: Record<string, string>;
   /** Files the job must produce (relative to its work directory), by output name. */
   outputs?: Record<string, string>;
-  resources?: { cpus?: number; memoryMb?: number; gpus?: number };
+  /** `pids`: the most processes the job may have at once (docker PidsLimit) — the sandbox's fork-bomb guard. */
+  resources?: { cpus?: number; memoryMb?: number; gpus?: number; pids?: number };
   /** Local files/directories the job reads besides its work dir (see JobSpec.stage). */
   stage?: string[];
+  /** Container image the skill needs on docker targets; the step's own `image` wins. */
+  image?: string;
 }
 
 export interface JobBuildContext {
