@@ -1,0 +1,279 @@
+/**
+ * `SshShell`: the RemoteShell over ssh2 — exec channels and SFTP on one connection that is
+ * re-opened, with exponential backoff, on the next call after it dropped. Anything in
+ * flight when the connection dies rejects with ConnectionLostError, never with a made-up
+ * exit code (ssh2 reports a killed server side as `close` without an exit status).
+ */
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { posix } from 'node:path';
+import type { ClientChannel, SFTPWrapper } from 'ssh2';
+import type { SshTarget, TargetConfig } from '../../targets/schema';
+import { shellQuote } from '../local/job-dir';
+import { hashMismatch, parseSha256sum, sha256File } from '../remote/hash';
+import { ConnectionLostError, type ExecResult, type RemoteShell } from '../remote/shell';
+import { closeLink, describeTarget, openLink, type SshLink } from './connect';
+
+export interface SshShellOptions {
+  /** Resolves a `jump` target by name (DispatcherContext.lookup). */
+  lookup?: (name: string) => TargetConfig;
+  /** Handshake + authentication limit (default 20 s). */
+  readyTimeoutMs?: number;
+  /** Channels open at once; OpenSSH's MaxSessions defaults to 10 (default 8). */
+  maxChannels?: number;
+  /** Reconnect backoff: first wait and cap (default 250 ms, 10 s). */
+  backoffMs?: { initial: number; max: number };
+}
+
+interface Live {
+  link: SshLink;
+  dead: boolean;
+  sftp?: Promise<SFTPWrapper>;
+  /** Rejecters of everything in flight on this connection, called when it dies. */
+  pending: Set<(err: Error) => void>;
+}
+
+/** SFTP status code for "no such file". */
+const SFTP_NO_SUCH_FILE = 2;
+
+/**
+ * @example
+ * const sh = new SshShell('gpu1', target);
+ * const { code, stdout } = await sh.exec('nproc');
+ * await sh.close();
+ */
+export class SshShell implements RemoteShell {
+  readonly describe: string;
+  private live: Live | undefined;
+  private connecting: Promise<Live> | undefined;
+  private failures = 0;
+  private nextAttemptAt = 0;
+  private closed = false;
+  private channels = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly maxChannels: number;
+  private readonly backoff: { initial: number; max: number };
+
+  constructor(
+    readonly name: string,
+    readonly target: SshTarget,
+    private readonly opts: SshShellOptions = {},
+  ) {
+    this.describe = describeTarget(target);
+    this.maxChannels = opts.maxChannels ?? 8;
+    this.backoff = opts.backoffMs ?? { initial: 250, max: 10_000 };
+  }
+
+  /** Connects now (or reuses the live connection); the server's version string. */
+  async connect(): Promise<{ serverVersion: string }> {
+    const live = await this.connection();
+    return { serverVersion: live.link.serverVersion };
+  }
+
+  async exec(command: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+    const live = await this.connection();
+    await this.acquire();
+    try {
+      return await this.guard(live, (resolveP, reject) => {
+        live.link.client.exec(command, (err, stream) => {
+          if (err) return reject(new ConnectionLostError(this.describe, `cannot open a channel for ${brief(command)}: ${err.message}`));
+          this.collect(stream, command, opts, resolveP, reject);
+        });
+      });
+    } finally {
+      this.release();
+    }
+  }
+
+  async read(path: string, offset: number, maxBytes: number): Promise<Buffer> {
+    const sftp = await this.sftp();
+    const live = this.live!;
+    return this.guard(live, (resolveP, reject) => {
+      sftp.open(path, 'r', (err, handle) => {
+        if (err) return (err as { code?: number }).code === SFTP_NO_SUCH_FILE ? resolveP(Buffer.alloc(0)) : reject(sftpError('read', path, err));
+        const parts: Buffer[] = [];
+        let got = 0;
+        const next = (): void => {
+          const want = Math.min(maxBytes - got, 256 * 1024);
+          if (want <= 0) return finish();
+          sftp.read(handle, Buffer.alloc(want), 0, want, offset + got, (rerr, n, buf) => {
+            // ssh2 reports end of file as an error with code 1 (EOF).
+            if (rerr && (rerr as { code?: number }).code !== 1) return sftp.close(handle, () => reject(sftpError('read', path, rerr)));
+            if (rerr || n === 0) return finish();
+            parts.push(buf.subarray(0, n));
+            got += n;
+            next();
+          });
+        };
+        const finish = (): void => sftp.close(handle, () => resolveP(Buffer.concat(parts)));
+        next();
+      });
+    });
+  }
+
+  async upload(localPath: string, remotePath: string): Promise<{ sha256: string; bytes: number }> {
+    const local = await sha256File(localPath);
+    const mode = (await stat(localPath)).mode & 0o777;
+    await this.run(`mkdir -p ${shellQuote(posix.dirname(remotePath))}`);
+    const sftp = await this.sftp();
+    await this.guard<void>(this.live!, (resolveP, reject) =>
+      sftp.fastPut(localPath, remotePath, { mode }, (err) => (err ? reject(sftpError('upload to', remotePath, err)) : resolveP())),
+    );
+    const r = await this.exec(`sha256sum ${shellQuote(remotePath)}`);
+    const remote = parseSha256sum(r.stdout, r.stderr, remotePath);
+    if (remote !== local.sha256) throw hashMismatch(`upload ${localPath} → ${this.describe}:${remotePath}`, local.sha256, remote);
+    return local;
+  }
+
+  async download(remotePath: string, localPath: string): Promise<{ sha256: string; bytes: number }> {
+    const r = await this.exec(`sha256sum ${shellQuote(remotePath)}`);
+    const expected = parseSha256sum(r.stdout, r.stderr, `${this.describe}:${remotePath}`);
+    await mkdir(dirname(localPath), { recursive: true });
+    const part = `${localPath}.part-${process.pid}`;
+    const sftp = await this.sftp();
+    await this.guard<void>(this.live!, (resolveP, reject) =>
+      sftp.fastGet(remotePath, part, (err) => (err ? reject(sftpError('download', remotePath, err)) : resolveP())),
+    );
+    const got = await sha256File(part);
+    if (got.sha256 !== expected) {
+      await rm(part, { force: true });
+      throw hashMismatch(`download ${this.describe}:${remotePath}`, expected, got.sha256);
+    }
+    await rename(part, localPath);
+    return got;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const live = this.live;
+    this.live = undefined;
+    if (live) this.kill(live, new Error(`${this.describe}: the shell was closed`));
+  }
+
+  /** exec that must succeed (exit 0); throws with its stderr otherwise. */
+  private async run(command: string): Promise<string> {
+    const r = await this.exec(command);
+    if (r.code !== 0) throw new Error(`${this.describe}: ${brief(command)} failed (exit ${r.code}): ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
+  private collect(
+    stream: ClientChannel,
+    command: string,
+    opts: { stdin?: string; timeoutMs?: number },
+    resolveP: (r: ExecResult) => void,
+    reject: (err: Error) => void,
+  ): void {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let exit: { code: number | null; signal?: string } | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    if (opts.timeoutMs) {
+      timer = setTimeout(() => {
+        stream.close();
+        reject(new Error(`${this.describe}: ${brief(command)} did not finish within ${opts.timeoutMs} ms`));
+      }, opts.timeoutMs);
+    }
+    stream.on('data', (d: Buffer) => out.push(d));
+    stream.stderr.on('data', (d: Buffer) => err.push(d));
+    stream.on('exit', (code: number | null, signal?: string) => {
+      exit = code === null || code === undefined ? { code: null, signal: signal ?? 'unknown' } : { code };
+    });
+    stream.on('close', () => {
+      clearTimeout(timer);
+      // No exit status: the server side died (or the channel was torn down). Never success.
+      if (!exit) return reject(new ConnectionLostError(this.describe, `connection closed before ${brief(command)} reported an exit status`));
+      const r: ExecResult = { code: exit.code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+      if (exit.signal) r.signal = exit.signal;
+      resolveP(r);
+    });
+    stream.end(opts.stdin ?? undefined);
+  }
+
+  /** Runs an operation on `live`; it rejects with ConnectionLostError if the connection dies first. */
+  private guard<T>(live: Live, body: (resolveP: (v: T) => void, reject: (err: Error) => void) => void): Promise<T> {
+    if (live.dead) return Promise.reject(new ConnectionLostError(this.describe, 'the connection dropped'));
+    return new Promise<T>((resolveP, reject) => {
+      const onDeath = (err: Error): void => reject(err);
+      live.pending.add(onDeath);
+      const settle =
+        <A>(fn: (a: A) => void) =>
+        (a: A): void => {
+          live.pending.delete(onDeath);
+          fn(a);
+        };
+      body(settle(resolveP), settle(reject));
+    });
+  }
+
+  private async sftp(): Promise<SFTPWrapper> {
+    const live = await this.connection();
+    live.sftp ??= this.guard<SFTPWrapper>(live, (resolveP, reject) =>
+      live.link.client.sftp((err, sftp) => (err ? reject(new ConnectionLostError(this.describe, `cannot start SFTP: ${err.message}`)) : resolveP(sftp))),
+    );
+    live.sftp.catch(() => (live.sftp = undefined));
+    return live.sftp;
+  }
+
+  private async connection(): Promise<Live> {
+    if (this.closed) throw new Error(`${this.describe}: the shell was closed`);
+    if (this.live && !this.live.dead) return this.live;
+    this.connecting ??= this.reconnect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async reconnect(): Promise<Live> {
+    const wait = this.nextAttemptAt - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    try {
+      const link = await openLink(this.target, { name: this.name, lookup: this.opts.lookup, readyTimeoutMs: this.opts.readyTimeoutMs ?? 20_000 });
+      this.failures = 0;
+      this.nextAttemptAt = 0;
+      const live: Live = { link, dead: false, pending: new Set() };
+      const die = (why: string) => () => this.kill(live, new ConnectionLostError(this.describe, why));
+      link.client.on('close', die('the connection closed'));
+      link.client.on('error', (e: Error) => die(`connection error: ${e.message}`)());
+      if (this.closed) {
+        closeLink(link);
+        throw new Error(`${this.describe}: the shell was closed`);
+      }
+      this.live = live;
+      return live;
+    } catch (err) {
+      this.failures++;
+      this.nextAttemptAt = Date.now() + Math.min(this.backoff.initial * 2 ** (this.failures - 1), this.backoff.max);
+      throw err;
+    }
+  }
+
+  private kill(live: Live, err: Error): void {
+    if (live.dead) return;
+    live.dead = true;
+    for (const reject of live.pending) reject(err);
+    live.pending.clear();
+    closeLink(live.link);
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.channels < this.maxChannels) {
+      this.channels++;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.channels--;
+  }
+}
+
+function brief(command: string): string {
+  const one = command.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(one.length > 60 ? `${one.slice(0, 57)}...` : one);
+}
+
+function sftpError(op: string, path: string, err: Error): Error {
+  return new Error(`sftp ${op} ${path}: ${err.message}`);
+}
