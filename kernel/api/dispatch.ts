@@ -12,12 +12,13 @@ import { launchHandlers } from './handlers/launch';
 import { readHandlers } from './handlers/read';
 import { replayHandlers } from './handlers/replay';
 import { schedHandlers } from './handlers/sched';
+import { targetsHandlers } from './handlers/targets';
 import type { DispatchContext, Handlers } from './handlers/types';
 import type { Kernel } from './kernel';
 
 export type { DispatchContext } from './handlers/types';
 
-const handlers: Handlers = { ...readHandlers, ...editorHandlers, ...launchHandlers, ...compareHandlers, ...replayHandlers, ...schedHandlers };
+const handlers: Handlers = { ...readHandlers, ...editorHandlers, ...launchHandlers, ...compareHandlers, ...replayHandlers, ...schedHandlers, ...targetsHandlers };
 
 const isMethod = (m: string): m is MethodName => Object.hasOwn(contract.methods, m);
 

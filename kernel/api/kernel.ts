@@ -8,8 +8,6 @@ import { join } from 'node:path';
 import { Cas } from '../cas';
 import type { Plan, PlanIssue, RunState } from '../common/plan';
 import { validatePlan } from '../common/validate-plan';
-import { LocalDispatcher } from '../dispatch/local';
-import type { Dispatcher } from '../dispatch/types';
 import { KernelBus } from '../lifecycle/bus';
 import type { KernelServices } from '../lifecycle/context';
 import { digestOf } from '../lifecycle/resolve';
@@ -20,6 +18,8 @@ import { replayRun, type ReplayReport } from '../replay/replay';
 import { rerunOrigins } from '../replay/rerun-record';
 import type { Skill } from '../skills/api';
 import { SkillRegistry } from '../skills/registry';
+import type { TargetConfig } from '../targets/schema';
+import { TargetRegistry } from '../targets/registry';
 import { referencedDigests } from '../store/cache-repo';
 import { openDb, type Db } from '../store/db';
 import { appendEvent } from '../store/events-repo';
@@ -54,7 +54,8 @@ export class Kernel {
   readonly cas: Cas;
   readonly journal: Journal;
   readonly skills: SkillRegistry;
-  readonly dispatchers: Map<string, Dispatcher>;
+  /** Targets from `$SGR_HOME/targets.yaml` and their dispatchers, created on first use (`dispatchers.get(name)`). */
+  readonly dispatchers: TargetRegistry;
 
   /** @example const kernel = Kernel.open({ home: defaultHome(), skills: builtinSkills }) */
   static open(opts: KernelOptions): Kernel {
@@ -67,22 +68,38 @@ export class Kernel {
     this.cas = new Cas(this.paths.cas);
     this.journal = new Journal(this.db, this.cas);
     this.skills = new SkillRegistry(opts.skills);
-    this.dispatchers = new Map<string, Dispatcher>([['local', new LocalDispatcher({ root: this.paths.jobs })]]);
+    this.dispatchers = new TargetRegistry(this.paths.home, this.paths.jobs);
   }
 
   services(): KernelServices {
     return {
       journal: this.journal, cas: this.cas, skills: this.skills, dispatchers: this.dispatchers, bus: this.bus,
+      targetConfig: (name) => this.targetConfig(name),
       workRoot: this.paths.work, checkpointRoot: join(this.paths.home, 'checkpoints'), now: Date.now,
     };
   }
 
+  /**
+   * Target names, `local` first; throws (BAD_INPUT, naming file, line and field) when targets.yaml has problems.
+   * @example kernel.targets() // ['local', 'gpu1']
+   */
   targets(): string[] {
-    return [...this.dispatchers.keys()];
+    return this.dispatchers.names();
+  }
+
+  /**
+   * A target's config from targets.yaml (the scheduler reads resources and maxJobs from it); undefined when unknown.
+   * @example kernel.targetConfig('local') // { kind: 'local' }
+   */
+  targetConfig(name: string): TargetConfig | undefined {
+    return this.dispatchers.config(name);
   }
 
   validate(plan: Plan): PlanIssue[] {
-    return validatePlan(plan, { skills: this.skills, targets: this.targets() });
+    // A broken targets.yaml leaves only `local` usable; a step on another target then says why.
+    const problem = this.dispatchers.problem();
+    const targetsHint = problem ? `${this.dispatchers.file} has problems: ${problem.message.split('\n').join('; ')}` : `targets are declared in ${this.dispatchers.file}`;
+    return validatePlan(plan, { skills: this.skills, targets: this.dispatchers.usableNames(), targetsHint });
   }
 
   /** Validates and records a new run (CREATED → PLANNED). Returns its id. */
@@ -180,7 +197,7 @@ export class Kernel {
   }
 
   async close(): Promise<void> {
-    for (const d of this.dispatchers.values()) await d.close();
+    await this.dispatchers.close();
     this.db.close();
   }
 }

@@ -69,10 +69,6 @@ export const interruptedRunSchema = z.object({
 });
 
 export const launchMethods = {
-  'targets.list': {
-    input: z.strictObject({}),
-    output: z.array(z.object({ name: z.string(), kind: z.string(), available: z.boolean() })),
-  },
   'runs.launch': { input: launchInput, output: launchSchema },
   /** Cancels a run wherever it executes (this process or another one holding its lease); resumable later. */
   'runs.cancel': { input: z.strictObject({ runId }), output: z.object({ runId: z.string(), requested: z.boolean() }) },

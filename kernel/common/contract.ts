@@ -11,6 +11,7 @@ import { editorMethods } from './contract-editor';
 import { launchEvents, launchMethods } from './contract-launch';
 import { replayMethods } from './contract-replay';
 import { schedMethods } from './contract-sched';
+import { targetsMethods } from './contract-targets';
 import { RUN_STATES, STEP_STATES } from './plan';
 
 const runId = z.string().min(1).max(200);
@@ -140,6 +141,7 @@ export const contract = {
     ...compareMethods,
     ...replayMethods,
     ...schedMethods,
+    ...targetsMethods,
   },
   events: {
     'run.created': z.object({ runId: z.string() }),

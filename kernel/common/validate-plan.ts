@@ -16,6 +16,8 @@ export interface SkillCatalog {
 export interface ValidateOptions {
   skills: SkillCatalog;
   targets: readonly string[];
+  /** Appended to an unknown-target message: where targets are declared (targets.yaml's path, or its problems). */
+  targetsHint?: string;
 }
 
 /** Each step's dependencies: explicit `deps` plus those implied by references. */
@@ -40,7 +42,7 @@ export function validatePlan(plan: Plan, opts: ValidateOptions): PlanIssue[] {
       issues.push({
         stepId: step.id,
         field: 'target',
-        message: `unknown target "${step.target}" (known: ${opts.targets.join(', ')})`,
+        message: `unknown target "${step.target}" (known: ${opts.targets.join(', ')}${opts.targetsHint ? `; ${opts.targetsHint}` : ''})`,
       });
     }
     step.deps.forEach((d, i) => {

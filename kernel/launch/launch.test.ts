@@ -148,7 +148,7 @@ describe('runs.launch', () => {
     expect(await bad({ step: 'cfg', param: 'values.rank', protocol: 'grid', values: [1] }, { target: 'mars' })).toMatchObject({ code: 'bad_input', message: 'target: unknown target "mars" (known: local)' });
     expect(await dispatchCall(k, 'runs.launch', { path, text: 'name: x\nsteps: {}\n' })).toMatchObject({ ok: false, error: { code: 'bad_input', message: expect.stringContaining('experiment.yaml') } });
     expect(await dispatchCall(k, 'runs.list', {})).toMatchObject({ ok: true, value: { total: 0 } });
-    expect(await dispatchCall(k, 'targets.list', {})).toEqual({ ok: true, value: [{ name: 'local', kind: 'local', available: true }] });
+    expect(await dispatchCall(k, 'targets.list', {})).toMatchObject({ ok: true, value: [{ name: 'local', kind: 'local', available: true }] });
   });
 
   it('cancels an in-process run (ABORTED, resumable) and resumes it to COMPLETED; COMPLETED refuses resume', async () => {

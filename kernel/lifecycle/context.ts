@@ -1,10 +1,11 @@
 /** What the lifecycle needs from the kernel, passed explicitly (no globals). */
 import type { Cas } from '../cas';
 import type { Plan } from '../common/plan';
-import type { Dispatcher } from '../dispatch/types';
 import type { Effects } from '../replay/effects';
 import type { SkillRegistry } from '../skills/registry';
 import type { Journal } from '../store/journal';
+import type { DispatcherLookup } from '../targets/registry';
+import type { TargetConfig } from '../targets/schema';
 import type { Lease } from '../store/lease';
 import type { KernelBus } from './bus';
 
@@ -12,7 +13,10 @@ export interface KernelServices {
   journal: Journal;
   cas: Cas;
   skills: SkillRegistry;
-  dispatchers: ReadonlyMap<string, Dispatcher>;
+  /** A step's dispatcher by target name (the kernel's TargetRegistry; a Map in replay's scratch services). */
+  dispatchers: DispatcherLookup;
+  /** A target's targets.yaml config (resources, maxJobs for the scheduler); undefined when unknown. */
+  targetConfig(name: string): TargetConfig | undefined;
   bus: KernelBus;
   /** `$SGR_HOME/work`: per-step work directories live below it. */
   workRoot: string;

@@ -3,11 +3,9 @@ import { cancelRun, dismissInterrupted, interruptedRuns, resumeRun } from '../..
 import { launch, type LaunchRequest } from '../../launch/launcher';
 import type { HandlerMap } from './types';
 
-type LaunchMethods = 'targets.list' | 'runs.launch' | 'runs.cancel' | 'runs.resume' | 'runs.interrupted' | 'runs.dismissInterrupted';
+type LaunchMethods = 'runs.launch' | 'runs.cancel' | 'runs.resume' | 'runs.interrupted' | 'runs.dismissInterrupted';
 
 export const launchHandlers: HandlerMap<LaunchMethods> = {
-  // Every dispatcher the kernel holds is usable; remote targets will report their own availability.
-  'targets.list': (k) => [...k.dispatchers].map(([name, d]) => ({ name, kind: d.kind, available: true })),
   'runs.launch': (k, input: LaunchRequest) => launch(k, input),
   'runs.cancel': (k, input: { runId: string }) => cancelRun(k, input.runId),
   'runs.resume': (k, input: { runId: string }) => resumeRun(k, input.runId),
