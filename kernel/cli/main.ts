@@ -16,6 +16,7 @@ import { replayCommand } from './commands/replay';
 import { rerunCommand } from './commands/rerun';
 import { resumeCommand, runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
+import { targetsCheckCommand, targetsListCommand } from './commands/targets';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -77,6 +78,11 @@ cas.command('verify').description('re-hash every blob; exit 4 if any is corrupt'
 cas.command('gc').description('delete blobs no run references').option('--json', 'JSON output')
   .option('--grace <duration>', 'keep unreferenced blobs younger than this (default 1h)').option('--dry-run', 'report only')
   .action(act((o: object) => casGcCommand({ ...g(), ...o })));
+const targets = program.command('targets').description('where jobs can run ($SGR_HOME/targets.yaml)');
+targets.command('list').description('targets with their declared resources and last check').option('--json', 'JSON output')
+  .action(act((o: object) => targetsListCommand({ ...g(), ...o })));
+targets.command('check [name]').description('connect to a target (or all) and report CPUs, RAM, GPUs; exit 1 if one fails').option('--json', 'JSON output')
+  .action(act((name: string | undefined, o: object) => targetsCheckCommand(name, { ...g(), ...o })));
 
 try {
   await program.parseAsync(process.argv);
