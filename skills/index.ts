@@ -4,7 +4,8 @@ import { datasetSkill } from './dataset';
 import { hpoSuggestSkill } from './hpo';
 import { mlSkills } from './ml';
 import { pythonSkill } from './python';
+import { sandboxSkill } from './sandbox';
 import { shellSkill } from './shell';
 import { concatSkill, constSkill, noopSkill } from './utility';
 
-export const builtinSkills: readonly Skill[] = [shellSkill, pythonSkill, noopSkill, constSkill, concatSkill, datasetSkill, hpoSuggestSkill, ...mlSkills];
+export const builtinSkills: readonly Skill[] = [shellSkill, pythonSkill, noopSkill, constSkill, concatSkill, datasetSkill, hpoSuggestSkill, ...mlSkills, sandboxSkill];
