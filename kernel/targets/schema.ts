@@ -46,6 +46,8 @@ export const dockerTargetSchema = z.strictObject({
   memoryMb: z.number().int().positive().optional(),
   cpus: z.number().positive().optional(),
   pids: z.number().int().positive().optional(),
+  /** Docker network for steps with the `net` capability (default `bridge`); others get `none`. */
+  network: z.string().min(1).optional(),
   /** Extra read-only bind mounts `host:container`. */
   mounts: z.array(z.string().regex(/^\/[^:]*:\/[^:]*$/, 'a mount is "/host/path:/container/path"')).optional(),
 });

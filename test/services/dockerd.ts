@@ -89,6 +89,16 @@ function tail(file: string): string {
   }
 }
 
+/** dockerd leaves some mounts behind (the default netns when host networking was used): lazy-unmount them, deepest first. */
+function unmountUnder(dir: string): void {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((m) => m.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const m of mounts) spawnSync('umount', ['-l', m]);
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((r) => child.once('exit', () => r()));
@@ -145,6 +155,7 @@ export async function startDockerd(opts: DockerdOptions = {}): Promise<DockerdHa
       }
       await stop();
       live.delete(handle);
+      unmountUnder(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,106 @@
+/**
+ * Follows a running job container: hands new logs/events to listeners every `pollMs`,
+ * keeps the log mirror following, and waits for the container to exit — across dockerd
+ * restarts, by retrying with backoff until `reconnectMs` of continuous outage.
+ */
+import type Docker from 'dockerode';
+import type { JobStatus } from '../types';
+import { httpStatus, sleep } from './connect';
+import { inOrder, isEnded, warnJob, type DockerJob } from './docker-job';
+import type { EndState } from './job-files';
+import { LogMirror } from './log-mirror';
+
+export type OnEnd = (job: DockerJob, end: EndState, why?: string) => Promise<JobStatus>;
+
+const LOST: EndState = { phase: 'lost', exitCode: null, oomKilled: false };
+
+export class JobWatch {
+  constructor(
+    private readonly docker: Docker,
+    private readonly pollMs: number,
+    private readonly reconnectMs: number,
+    private readonly isClosed: () => boolean,
+    private readonly onEnd: OnEnd,
+  ) {}
+
+  /** Starts live delivery and the exit watch of a job whose container runs. */
+  follow(job: DockerJob): void {
+    job.poller = setInterval(() => {
+      inOrder(job, () => job.tail.poll(job.listeners, false)).catch((err: Error) => warnJob(job, `reading logs: ${err.message}`));
+    }, this.pollMs);
+    void this.followLogs(job);
+    void this.waitExit(job);
+  }
+
+  stop(job: DockerJob): void {
+    clearInterval(job.poller);
+    job.poller = undefined;
+  }
+
+  /** The container has exited: mirror its complete log, then record the end. */
+  async ended(job: DockerJob, info: Docker.ContainerInspectInfo): Promise<JobStatus> {
+    job.mirror ??= new LogMirror(this.docker, job.container!, job.paths, (m) => warnJob(job, m));
+    try {
+      await job.mirror.finish();
+    } catch (err) {
+      warnJob(job, `logs may be incomplete: ${(err as Error).message}`);
+    }
+    return this.onEnd(job, { phase: 'exited', exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled === true });
+  }
+
+  private async followLogs(job: DockerJob): Promise<void> {
+    while (!isEnded(job) && !this.isClosed()) {
+      try {
+        await job.mirror!.follow();
+      } catch {
+        // The daemon is away; waitExit tells the listeners. Try again shortly.
+      }
+      if (isEnded(job) || this.isClosed()) return;
+      await sleep(500);
+    }
+  }
+
+  private async waitExit(job: DockerJob): Promise<void> {
+    const container = job.container!;
+    let outageSince: number | undefined;
+    let delay = 100;
+    while (!isEnded(job) && !this.isClosed()) {
+      try {
+        // 'not-running' (not the default 'next-exit' nor a wait before start): the container
+        // was started before this call, and an already-exited one must answer at once.
+        await container.wait({ condition: 'not-running' });
+        const info = await container.inspect();
+        // A closed dispatcher's wait still answers: the job belongs to the next dispatcher now.
+        if (isEnded(job) || this.isClosed()) return;
+        if (outageSince !== undefined) warnJob(job, `docker daemon of this target is back after ${Date.now() - outageSince} ms`);
+        outageSince = undefined;
+        delay = 100;
+        if (info.State.Running || info.State.Status === 'created') {
+          // The wait ended without an exit: the daemon restarted (live-restore) — wait again.
+          await sleep(this.pollMs);
+          continue;
+        }
+        await this.ended(job, info);
+        return;
+      } catch (err) {
+        if (isEnded(job) || this.isClosed()) return;
+        if (httpStatus(err) === 404) {
+          await job.mirror?.close();
+          await this.onEnd(job, LOST, 'its container disappeared (removed outside SGR)');
+          return;
+        }
+        if (outageSince === undefined) {
+          outageSince = Date.now();
+          warnJob(job, `docker daemon unreachable (${(err as Error).message}); retrying`);
+        }
+        if (Date.now() - outageSince > this.reconnectMs) {
+          await job.mirror?.close();
+          await this.onEnd(job, LOST, `docker daemon unreachable for ${Math.round(this.reconnectMs / 1000)} s`);
+          return;
+        }
+        await sleep(delay);
+        delay = Math.min(delay * 2, 2000);
+      }
+    }
+  }
+}
