@@ -6,6 +6,7 @@ import { EditorPage } from './features/editor/EditorPage';
 import { InterruptedBanner } from './features/launch/InterruptedBanner';
 import { RunsPage } from './features/runs/RunsPage';
 import { RunPage } from './features/run/RunPage';
+import { TargetsPage } from './features/targets/TargetsPage';
 import { useRouteStore } from './stores/route-store';
 
 function ConnectionDot() {
@@ -29,6 +30,7 @@ export function App() {
         <nav className="crumbs">
           <a href="#/runs">Runs</a>
           <a href="#/editor" data-testid="nav-editor">Editor</a>
+          <a href="#/targets" data-testid="nav-targets">Targets</a>
           {route.page === 'run' && (
             <>
               <span className="sep">/</span>
@@ -48,6 +50,7 @@ export function App() {
         {route.page === 'run' && <RunPage runId={route.runId} stepId={route.stepId} />}
         {route.page === 'editor' && <EditorPage file={route.file} />}
         {route.page === 'compare' && <ComparePage runs={route.runs} />}
+        {route.page === 'targets' && <TargetsPage />}
       </main>
     </div>
   );

@@ -2,13 +2,14 @@
  * Hash routes: `#/runs`, `#/runs/<id>`, `#/runs/<id>/<step>` — so a URL opens a run. A run
  * route may carry a query, `#/runs/<id>?compare=<id2>,<id3>`: the runs overlaid in its
  * metric charts, so a link reproduces the view; `?rerunOf=<id>` marks it a re-run of <id>. `#/editor?file=<path>` opens an experiment
- * in the editor (no file: a new one), `#/compare?runs=<a>,<b>,…` compares runs.
+ * in the editor (no file: a new one), `#/compare?runs=<a>,<b>,…` compares runs, `#/targets` shows the targets.
  */
 export type Route =
   | { page: 'runs' }
   | { page: 'run'; runId: string; stepId: string | null; compare?: string[]; rerunOf?: string }
   | { page: 'editor'; file: string | null }
-  | { page: 'compare'; runs: string[] };
+  | { page: 'compare'; runs: string[] }
+  | { page: 'targets' };
 
 function decode(p: string): string {
   try {
@@ -54,6 +55,7 @@ export function parseHash(hash: string): Route {
     const file = query.get('file');
     return { page: 'editor', file: file ? decode(file) : null };
   }
+  if (parts[0] === 'targets') return { page: 'targets' };
   if (parts[0] === 'compare') return { page: 'compare', runs: parseCompare(query.get('runs'), undefined, 50) };
   if (parts[0] === 'runs' && parts[1]) {
     const compare = parseCompare(query.get('compare'), parts[1]);
@@ -67,6 +69,7 @@ export function parseHash(hash: string): Route {
 
 export function formatRoute(r: Route): string {
   if (r.page === 'runs') return '#/runs';
+  if (r.page === 'targets') return '#/targets';
   if (r.page === 'editor') return r.file ? `#/editor?file=${encodeURIComponent(r.file)}` : '#/editor';
   if (r.page === 'compare') return `#/compare?runs=${r.runs.map((id) => encodeURIComponent(id)).join(',')}`;
   const base = `#/runs/${encodeURIComponent(r.runId)}`;
