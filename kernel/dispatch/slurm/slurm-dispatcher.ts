@@ -1,0 +1,339 @@
+/**
+ * The Slurm dispatcher (D5): a job is an sbatch script in a job directory on the cluster's
+ * shared file system, submitted through a RemoteShell (ssh to the login node, or this
+ * machine). Submission is idempotent by job id (submitOnce), status comes from scontrol and
+ * then sacct, logs and events are tailed into a local mirror like the SSH dispatcher's,
+ * outputs are downloaded when the job ends. Preemption signals the job (`scancel
+ * --signal=TERM --full`) so the worker SDK checkpoints and exits 75; Slurm's own warning
+ * before the time limit (`--signal=B:TERM@<signalSeconds>`) takes the same path.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { SlurmTarget, SshTarget } from '../../targets/schema';
+import type { DispatcherContext } from '../../targets/context';
+import { collectResult } from '../local/collect';
+import { isSafeJobId, jobPaths, readSpecFile, renderJobScript, validateSpec, writeKilledFile, readKilledFile, type JobPaths } from '../local/job-dir';
+import { readLogPage } from '../local/read-log';
+import { LocalShell } from '../remote/local-shell';
+import type { RemoteShell } from '../remote/shell';
+import { SshShell } from '../ssh/shell';
+import type { Dispatcher, JobListener, JobLogStream, JobResult, JobSpec, JobStatus, TargetProbe } from '../types';
+import { renderBatchScript } from './batch-script';
+import { querySlurm, recordedSlurmId, scancel, submitOnce, writeRemote } from './commands';
+import { mirrorFiles, readFinalStatus, RemoteTail, writeFinalStatus } from './mirror';
+import { probeSlurm } from './probe';
+import { localizePaths, remoteLayout, remoteSpec, type RemoteLayout } from './remote-layout';
+import { downloadOutputs, producedPaths, uploadInputs } from './staging';
+import { phaseOfState, type SlurmState } from './states';
+import { ProtocolReader } from '../protocol';
+
+export interface SlurmDispatcherOptions {
+  /** The shell to run Slurm commands through (default: ssh to `target.ssh`, else this machine). */
+  shell?: RemoteShell;
+  /** How often running jobs are polled (default 2000 ms). */
+  pollMs?: number;
+  /** Polls in a row in which neither Slurm nor the job directory knows a job before it is `lost` (default 10). */
+  unknownPolls?: number;
+}
+
+interface Job {
+  spec: JobSpec;
+  layout: RemoteLayout;
+  local: JobPaths;
+  slurmId?: string;
+  phase: JobStatus['phase'];
+  listeners: Set<JobListener>;
+  tail?: RemoteTail;
+  done: Promise<JobStatus>;
+  resolve: (s: JobStatus) => void;
+  reject: (e: Error) => void;
+  final?: JobStatus;
+  busy: boolean;
+  misses: number;
+  timeout?: NodeJS.Timeout;
+  graceTimer?: NodeJS.Timeout;
+}
+
+/**
+ * @example
+ * const d = new SlurmDispatcher('cluster', { kind: 'slurm', ssh: 'login', partition: 'gpu', signalSeconds: 120, defaults: { time: 60 } }, ctx);
+ * await d.submit(spec);
+ * const { exitCode } = await d.wait(spec.jobId);
+ */
+export class SlurmDispatcher implements Dispatcher {
+  readonly kind = 'slurm';
+  private readonly shell: RemoteShell;
+  private readonly pollMs: number;
+  private readonly unknownPolls: number;
+  private readonly jobs = new Map<string, Job>();
+  private root: Promise<string> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    readonly name: string,
+    readonly target: SlurmTarget,
+    readonly ctx: DispatcherContext,
+    options: SlurmDispatcherOptions = {},
+  ) {
+    this.shell = options.shell ?? defaultShell(name, target, ctx);
+    this.pollMs = options.pollMs ?? 2000;
+    this.unknownPolls = options.unknownPolls ?? 10;
+  }
+
+  async submit(spec: JobSpec, listener?: JobListener): Promise<JobStatus> {
+    if (this.closed) throw new Error(`target "${this.name}": job ${spec.jobId}: submit after the dispatcher was closed`);
+    validateSpec(spec);
+    const known = this.jobs.get(spec.jobId);
+    if (known) {
+      if (listener) known.listeners.add(listener);
+      return this.statusOf(known);
+    }
+    const job = await this.track(spec);
+    if (listener) job.listeners.add(listener);
+    try {
+      await this.start(job);
+    } catch (err) {
+      this.jobs.delete(spec.jobId);
+      throw err;
+    }
+    return this.statusOf(job);
+  }
+
+  async status(jobId: string): Promise<JobStatus> {
+    const job = this.jobs.get(jobId) ?? (await this.adopt(jobId).catch(() => undefined));
+    return job ? this.statusOf(job) : { jobId, phase: 'unknown' };
+  }
+
+  async wait(jobId: string, listener?: JobListener): Promise<JobStatus> {
+    const job = this.jobs.get(jobId) ?? (await this.adopt(jobId));
+    if (listener) job.listeners.add(listener);
+    return job.done;
+  }
+
+  async readLog(jobId: string, stream: JobLogStream, offset: number, maxBytes: number): Promise<{ data: string; next: number }> {
+    const local = this.localPaths(jobId);
+    return readLogPage(local[stream], offset, maxBytes);
+  }
+
+  async cancel(jobId: string, reason: 'timeout' | 'cancel'): Promise<void> {
+    const job = this.jobs.get(jobId) ?? (await this.adopt(jobId));
+    if (job.final) return;
+    await writeKilledFile(job.local, reason);
+    // Also on the cluster: the batch script does not start a job cancelled while pending.
+    await writeRemote(this.shell, job.layout.paths.killed, `${reason}\n`);
+    if (job.slurmId) await scancel(this.shell, job.slurmId);
+  }
+
+  async preempt(jobId: string, graceMs: number): Promise<void> {
+    const job = this.jobs.get(jobId) ?? (await this.adopt(jobId));
+    if (job.final || !job.slurmId) return;
+    const slurmId = job.slurmId;
+    // Every process of the job, batch shell included, gets TERM: the SDK checkpoints and exits 75.
+    await scancel(this.shell, slurmId, 'TERM');
+    clearTimeout(job.graceTimer);
+    job.graceTimer = setTimeout(() => {
+      if (!job.final) scancel(this.shell, slurmId).catch((err: Error) => this.warn(job, `preempt: scancel after the grace period failed: ${err.message}`));
+    }, graceMs);
+  }
+
+  async collect(jobId: string): Promise<JobResult> {
+    const local = this.localPaths(jobId);
+    const status = await this.status(jobId);
+    if (status.phase === 'unknown') throw new Error(`target "${this.name}": job ${jobId} is unknown (no ${local.dir})`);
+    if (status.phase !== 'exited' && status.phase !== 'lost') throw new Error(`target "${this.name}": job ${jobId}: cannot collect while ${status.phase}; wait() for it first`);
+    const spec = this.jobs.get(jobId)?.spec ?? (await readSpecFile(local, jobId));
+    const result = await collectResult(spec, local, status);
+    if (status.oomKilled) result.oomKilled = true;
+    return result;
+  }
+
+  probe(): Promise<TargetProbe> {
+    return probeSlurm(this.shell, this.name, this.target);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const job of this.jobs.values()) {
+      clearTimeout(job.timeout);
+      clearTimeout(job.graceTimer);
+      if (!job.final) job.reject(new Error(`target "${this.name}": job ${job.spec.jobId}: the dispatcher was closed; the Slurm job keeps running and a new dispatcher re-attaches to it`));
+    }
+    await this.shell.close();
+  }
+
+  // ---- internals ----
+
+  private localPaths(jobId: string): JobPaths {
+    if (!isSafeJobId(jobId)) throw new Error(`target "${this.name}": invalid job id ${JSON.stringify(jobId)}`);
+    return jobPaths(this.ctx.jobsRoot, jobId);
+  }
+
+  private remoteRoot(): Promise<string> {
+    this.root ??= (async () => {
+      if (this.target.root) return this.target.root.replace(/\/+$/, '');
+      const r = await this.shell.exec('printf "%s" "$HOME"');
+      const home = r.stdout.trim();
+      if (r.code !== 0 || !home.startsWith('/')) throw new Error(`target "${this.name}": cannot find $HOME on ${this.shell.describe}; set "root:" in targets.yaml`);
+      return `${home}/.sgr-remote/slurm-${this.name}`;
+    })().catch((err: Error) => {
+      this.root = undefined;
+      throw err;
+    });
+    return this.root;
+  }
+
+  private async track(spec: JobSpec): Promise<Job> {
+    const layout = remoteLayout(await this.remoteRoot(), spec);
+    const local = this.localPaths(spec.jobId);
+    let resolve!: (s: JobStatus) => void;
+    let reject!: (e: Error) => void;
+    const done = new Promise<JobStatus>((res, rej) => ((resolve = res), (reject = rej)));
+    done.catch(() => undefined); // a close() with nobody waiting is not an unhandled rejection
+    const job: Job = { spec, layout, local, phase: 'queued', listeners: new Set(), done, resolve, reject, busy: false, misses: 0 };
+    this.jobs.set(spec.jobId, job);
+    return job;
+  }
+
+  /** Writes the job directory (unless an earlier kernel did and submitted it), then sbatch once. */
+  private async start(job: Job): Promise<void> {
+    const { spec, layout, local } = job;
+    await mkdir(local.dir, { recursive: true });
+    await writeFile(local.spec, `${JSON.stringify(spec, null, 2)}\n`);
+    let slurmId = (await readFile(mirrorFiles(local).slurmId, 'utf8').catch(() => '')).trim() || (await recordedSlurmId(this.shell, layout.paths.dir));
+    if (!slurmId) {
+      const remote = remoteSpec(spec, layout);
+      await uploadInputs(this.shell, spec, layout);
+      await this.shell.exec(`mkdir -p '${layout.work}' '${layout.checkpoint}'`);
+      await writeRemote(this.shell, layout.paths.spec, `${JSON.stringify(remote, null, 2)}\n`);
+      await writeRemote(this.shell, layout.paths.script, renderJobScript(remote, layout.paths));
+      await writeRemote(this.shell, `${layout.paths.dir}/job.sbatch`, renderBatchScript(remote, this.target, layout.paths), '755');
+      slurmId = (await submitOnce(this.shell, layout.paths.dir, spec.jobId)).slurmId;
+    }
+    await this.attach(job, slurmId);
+    if (spec.timeoutMs > 0) {
+      job.timeout = setTimeout(() => {
+        this.cancel(spec.jobId, 'timeout').catch((err: Error) => this.warn(job, `timeout cancel failed: ${err.message}`));
+      }, spec.timeoutMs);
+    }
+  }
+
+  private async attach(job: Job, slurmId: string): Promise<void> {
+    job.slurmId = slurmId;
+    await writeFile(mirrorFiles(job.local).slurmId, `${slurmId}\n`);
+    job.tail = await RemoteTail.open(job.layout.paths, job.local);
+    this.timer ??= setInterval(() => this.pollAll(), this.pollMs);
+    await this.poll(job);
+  }
+
+  /** A job this process did not submit: from the mirror (finished) or the cluster (still there). */
+  private async adopt(jobId: string): Promise<Job> {
+    const local = this.localPaths(jobId);
+    const spec = await readSpecFile(local, jobId).catch(() => {
+      throw new Error(`target "${this.name}": job ${jobId} is unknown (no ${local.spec})`);
+    });
+    const known = this.jobs.get(jobId);
+    if (known) return known;
+    const job = await this.track(spec);
+    const final = await readFinalStatus(local);
+    if (final) {
+      job.final = final;
+      job.phase = final.phase;
+      job.slurmId = final.nativeId;
+      job.resolve(final);
+      return job;
+    }
+    const slurmId = (await readFile(mirrorFiles(local).slurmId, 'utf8').catch(() => '')).trim() || (await recordedSlurmId(this.shell, job.layout.paths.dir));
+    if (!slurmId) {
+      // Never submitted (killed before sbatch): submit now, exactly once.
+      await this.start(job);
+      return job;
+    }
+    await this.attach(job, slurmId);
+    return job;
+  }
+
+  private statusOf(job: Job): JobStatus {
+    if (job.final) return job.final;
+    const s: JobStatus = { jobId: job.spec.jobId, phase: job.phase };
+    if (job.slurmId) s.nativeId = job.slurmId;
+    return s;
+  }
+
+  private pollAll(): void {
+    for (const job of this.jobs.values()) {
+      if (job.final || job.busy || !job.tail) continue;
+      this.poll(job).catch((err: Error) => this.warn(job, `poll failed (will retry): ${err.message}`));
+    }
+  }
+
+  private async poll(job: Job): Promise<void> {
+    if (job.busy || job.final) return;
+    job.busy = true;
+    try {
+      await job.tail!.poll(this.shell, job.listeners, false);
+      const state = await querySlurm(this.shell, job.slurmId!);
+      const phase = state ? phaseOfState(state.state) : await this.phaseFromDir(job);
+      if (phase === 'unknown') {
+        if (++job.misses >= this.unknownPolls) await this.finish(job, 'lost', state);
+        return;
+      }
+      job.misses = 0;
+      if (phase === 'exited' || phase === 'lost') await this.finish(job, phase, state);
+      else job.phase = phase;
+    } finally {
+      job.busy = false;
+    }
+  }
+
+  /** Neither scontrol nor sacct knows the job (no accounting, long purged): the exit file decides. */
+  private async phaseFromDir(job: Job): Promise<JobStatus['phase']> {
+    const exit = await this.shell.read(job.layout.paths.exit, 0, 64);
+    return /^\d+\n$/.test(exit.toString()) ? 'exited' : 'unknown';
+  }
+
+  private async finish(job: Job, phase: 'exited' | 'lost', state: SlurmState | undefined): Promise<void> {
+    await job.tail!.poll(this.shell, job.listeners, true);
+    const exitText = (await this.shell.read(job.layout.paths.exit, 0, 64)).toString();
+    const fromFile = /^\d+\n$/.test(exitText) ? Number(exitText) : undefined;
+    const fromSlurm = state ? (state.signal ? 128 + state.signal : state.exitCode) : null;
+    const status: JobStatus = { jobId: job.spec.jobId, phase, exitCode: phase === 'lost' ? null : (fromFile ?? fromSlurm) };
+    if (job.slurmId) status.nativeId = job.slurmId;
+    const killedBy = (await readKilledFile(job.local)) ?? (state?.state === 'TIMEOUT' ? 'timeout' : undefined);
+    if (killedBy) status.killedBy = killedBy;
+    if (state?.state === 'OUT_OF_MEMORY') status.oomKilled = true;
+    await this.mirrorResults(job);
+    await writeFinalStatus(job.local, status);
+    clearTimeout(job.timeout);
+    clearTimeout(job.graceTimer);
+    job.final = status;
+    job.phase = phase;
+    job.resolve(status);
+  }
+
+  /** events.jsonl with local paths, `started`/`exit` for collect, and the produced files. */
+  private async mirrorResults(job: Job): Promise<void> {
+    const { spec, layout, local } = job;
+    const raw = await readFile(mirrorFiles(local).remoteEvents, 'utf8').catch(() => '');
+    const reader = new ProtocolReader('events.jsonl');
+    const events = [...reader.push(raw).events, ...reader.end().events];
+    await mkdir(spec.cwd, { recursive: true });
+    for (const w of await downloadOutputs(this.shell, spec, producedPaths(spec, events, layout), layout)) this.warn(job, w);
+    await writeFile(local.events, localizePaths(raw, spec, layout));
+    for (const f of ['started', 'exit'] as const) {
+      const text = (await this.shell.read(layout.paths[f], 0, 64)).toString();
+      if (text.endsWith('\n')) await writeFile(local[f], text);
+    }
+  }
+
+  private warn(job: Job, message: string): void {
+    for (const l of job.listeners) l.onWarning?.(`target "${this.name}": job ${job.spec.jobId}: ${message}`);
+  }
+}
+
+function defaultShell(name: string, target: SlurmTarget, ctx: DispatcherContext): RemoteShell {
+  if (!target.ssh) return new LocalShell();
+  const login = ctx.lookup(target.ssh);
+  if (login.kind !== 'ssh') throw new Error(`target "${name}": ssh: "${target.ssh}" is a ${login.kind} target, not an ssh one`);
+  return new SshShell(target.ssh, login as SshTarget, { lookup: (n) => ctx.lookup(n) });
+}

@@ -1,0 +1,187 @@
+/**
+ * The Slurm dispatcher against a real single-node cluster, over a real sshd: submit, logs,
+ * events, outputs, exit codes, sacct-based completion, cancel, preemption signal, Slurm's
+ * time-limit warning, re-attach from a new dispatcher, and exactly one Slurm job when the
+ * submitter died between sbatch and recording the job id.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, realpathSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlurmDispatcher } from '../kernel/dispatch/slurm';
+import type { JobListener, JobSpec, ProtocolEvent } from '../kernel/dispatch/types';
+import { SLURM_START_TIMEOUT_MS } from './services/slurm';
+import { slurmOverSsh, type SlurmOverSsh } from './services/slurm/fixture';
+
+let env: SlurmOverSsh;
+let home: string;
+const open: SlurmDispatcher[] = [];
+
+beforeAll(async () => {
+  env = await slurmOverSsh();
+  home = realpathSync(mkdtempSync(join(tmpdir(), 'sgr-slurm-home-')));
+}, SLURM_START_TIMEOUT_MS);
+afterAll(async () => {
+  for (const d of open) await d.close();
+  await env?.stop();
+  await env?.slurm.stop();
+}, 120_000);
+
+function dispatcher(extra: Parameters<SlurmOverSsh['target']>[0] = {}, root?: string): SlurmDispatcher {
+  const target = env.target(root ? { ...extra, root } : extra);
+  const d = new SlurmDispatcher('cluster', target, env.context(home), { pollMs: 300 });
+  open.push(d);
+  return d;
+}
+
+function spec(jobId: string, script: string, extra: Partial<JobSpec> = {}): JobSpec {
+  const cwd = join(home, 'work', jobId);
+  mkdirSync(cwd, { recursive: true });
+  return { jobId, runId: 'r1', stepId: jobId.split('.')[1] ?? 's', attempt: 1, argv: ['/bin/sh', '-c', script], env: {}, cwd, timeoutMs: 0, outputs: {}, ...extra };
+}
+
+function recorder(): JobListener & { stdout: string; stderr: string; events: ProtocolEvent[] } {
+  const r = { stdout: '', stderr: '', events: [] as ProtocolEvent[] };
+  return Object.assign(r, {
+    onLog: (s: 'stdout' | 'stderr', chunk: string) => void (r[s] += chunk),
+    onEvent: (e: ProtocolEvent) => void r.events.push(e),
+  });
+}
+
+const squeueNames = (name: string): string[] =>
+  execFileSync('squeue', ['-h', '-a', '-t', 'all', '-o', '%i', `--name=${name}`], { env: env.slurm.env, encoding: 'utf8' }).split('\n').filter(Boolean);
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () => {
+  it('runs a job: live logs and events, declared outputs and artifacts downloaded, exit code from the job', async () => {
+    const d = dispatcher();
+    const rec = recorder();
+    const s = spec('r1.hello.1', [
+      'echo "hello from $SLURM_JOB_ID on $(hostname)"',
+      'echo oops >&2',
+      'printf \'{"type":"metric","name":"loss","value":0.5,"step":1}\\n\' >>"$SGR_EVENTS_FILE"',
+      'mkdir -p out && echo result >out/a.txt && echo extra >b.txt',
+      'printf \'{"type":"artifact","path":"%s/b.txt","name":"extra"}\\n\' "$PWD" >>"$SGR_EVENTS_FILE"',
+      'exit 3',
+    ].join('\n'), { outputs: { a: 'out/a.txt', gone: 'nope.txt' } });
+    const submitted = await d.submit(s, rec);
+    expect(submitted.nativeId).toMatch(/^\d+$/);
+    const final = await d.wait(s.jobId);
+    expect(final).toMatchObject({ phase: 'exited', exitCode: 3, nativeId: submitted.nativeId });
+    expect(rec.stdout).toMatch(new RegExp(`^hello from ${submitted.nativeId} on `));
+    expect(rec.stderr).toBe('oops\n');
+    expect(rec.events).toContainEqual({ type: 'metric', name: 'loss', value: 0.5, step: 1 });
+    const result = await d.collect(s.jobId);
+    expect(result.exitCode).toBe(3);
+    expect(result.files.a).toBe(join(s.cwd, 'out', 'a.txt'));
+    expect(readFileSync(result.files.a!, 'utf8')).toBe('result\n');
+    expect(readFileSync(result.files.extra!, 'utf8')).toBe('extra\n');
+    expect(result.missing).toEqual(['gone']);
+    expect(result.stderrTail).toBe('oops\n');
+    // sacct (slurmdbd) has the job too, with the batch script's exit code.
+    const acct = execFileSync('sacct', ['-X', '-n', '-P', '-o', 'State,ExitCode', '-j', submitted.nativeId!], { env: env.slurm.env, encoding: 'utf8' }).trim();
+    expect(acct).toBe('FAILED|3:0');
+    expect((await d.readLog(s.jobId, 'stdout', 0, 1000)).data).toBe(rec.stdout);
+  }, 120_000);
+
+  it('maps resources to sbatch options: --cpus-per-task, --mem, --gres=gpu, account and partition', async () => {
+    const d = dispatcher({ defaults: { memoryMb: 100, time: 5 } });
+    const s = spec('r1.res.1', 'echo "cpus=$SLURM_CPUS_PER_TASK mem=$SLURM_MEM_PER_NODE gpus=$CUDA_VISIBLE_DEVICES"', { resources: { cpus: 2, gpus: 1 } });
+    await d.submit(s);
+    const final = await d.wait(s.jobId);
+    expect(final.exitCode).toBe(0);
+    expect((await d.readLog(s.jobId, 'stdout', 0, 1000)).data).toBe('cpus=2 mem=100 gpus=0\n');
+    const acct = execFileSync('sacct', ['-X', '-n', '-P', '-o', 'Account,Partition,Timelimit,AllocTRES', '-j', final.nativeId!], { env: env.slurm.env, encoding: 'utf8' }).trim();
+    expect(acct).toMatch(/^sgr\|debug\|00:05:00\|.*gres\/gpu=1/);
+  }, 120_000);
+
+  it('cancel: scancel ends the job, killedBy cancel', async () => {
+    const d = dispatcher();
+    const s = spec('r1.cancel.1', 'echo started; sleep 300');
+    await d.submit(s);
+    await until('the job to run', async () => (await d.readLog(s.jobId, 'stdout', 0, 100)).data === 'started\n');
+    await d.cancel(s.jobId, 'cancel');
+    const final = await d.wait(s.jobId);
+    expect(final).toMatchObject({ phase: 'exited', killedBy: 'cancel' });
+    const state = execFileSync('sacct', ['-X', '-n', '-P', '-o', 'State', '-j', final.nativeId!], { env: env.slurm.env, encoding: 'utf8' }).trim();
+    expect(state).toMatch(/^CANCELLED/);
+  }, 120_000);
+
+  it('preempt: the job gets TERM, checkpoints and exits 75; not a cancel', async () => {
+    const d = dispatcher();
+    const s = spec('r1.pre.1', 'trap \'echo got TERM; exit 75\' TERM; echo ready; while :; do sleep 0.1; done');
+    await d.submit(s);
+    await until('the job to run', async () => (await d.readLog(s.jobId, 'stdout', 0, 100)).data === 'ready\n');
+    await d.preempt!(s.jobId, 30_000);
+    const final = await d.wait(s.jobId);
+    expect(final).toMatchObject({ phase: 'exited', exitCode: 75 });
+    expect(final.killedBy).toBeUndefined();
+    expect((await d.readLog(s.jobId, 'stdout', 0, 100)).data).toBe('ready\ngot TERM\n');
+  }, 120_000);
+
+  it("Slurm's own warning before the time limit (--signal=B:TERM@60, --time=1) reaches the job", async () => {
+    const d = dispatcher({ signalSeconds: 60, defaults: { time: 1 } });
+    const s = spec('r1.warn.1', 'trap \'echo warned; exit 75\' TERM; echo ready; while :; do sleep 0.1; done');
+    await d.submit(s);
+    const final = await d.wait(s.jobId);
+    expect(final).toMatchObject({ phase: 'exited', exitCode: 75 });
+    expect((await d.readLog(s.jobId, 'stdout', 0, 100)).data).toBe('ready\nwarned\n');
+  }, 150_000);
+
+  it('re-attaches: a new dispatcher (a restarted kernel) follows a running job to its end, logs complete', async () => {
+    const first = dispatcher();
+    const root = first.target.root!;
+    const s = spec('r1.reattach.1', 'echo one; sleep 3; echo two');
+    const submitted = await first.submit(s);
+    await until('the first line', async () => (await first.readLog(s.jobId, 'stdout', 0, 100)).data === 'one\n');
+    await first.close();
+    const second = dispatcher({}, root);
+    const rec = recorder();
+    const again = await second.submit(s, rec);
+    expect(again.nativeId).toBe(submitted.nativeId);
+    const final = await second.wait(s.jobId);
+    expect(final).toMatchObject({ phase: 'exited', exitCode: 0, nativeId: submitted.nativeId });
+    expect(rec.stdout).toBe('two\n');
+    expect((await second.readLog(s.jobId, 'stdout', 0, 100)).data).toBe('one\ntwo\n');
+    expect(squeueNames(`sgr-${s.jobId}`)).toEqual([submitted.nativeId]);
+  }, 120_000);
+
+  it('exactly one Slurm job when the submitter died after sbatch but before recording the job id', async () => {
+    const first = dispatcher();
+    const root = first.target.root!;
+    const s = spec('r1.once.1', 'echo only once; sleep 2');
+    // What a kernel killed -9 leaves: the job directory and a submitted Slurm job, no recorded id.
+    const { remoteLayout } = await import('../kernel/dispatch/slurm/remote-layout');
+    const { renderBatchScript } = await import('../kernel/dispatch/slurm/batch-script');
+    const { renderJobScript } = await import('../kernel/dispatch/local/job-dir');
+    const layout = remoteLayout(root, s);
+    mkdirSync(layout.work, { recursive: true });
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(layout.paths.script, renderJobScript({ ...s, cwd: layout.work }, layout.paths));
+    writeFileSync(join(layout.paths.dir, 'job.sbatch'), renderBatchScript({ ...s, cwd: layout.work }, first.target, layout.paths));
+    const orphan = execFileSync('sbatch', ['--parsable', join(layout.paths.dir, 'job.sbatch')], { env: env.slurm.env, encoding: 'utf8' }).trim();
+    const status = await first.submit(s);
+    expect(status.nativeId).toBe(orphan);
+    const final = await first.wait(s.jobId);
+    expect(final.exitCode).toBe(0);
+    expect(squeueNames(`sgr-${s.jobId}`)).toEqual([orphan]);
+    expect((await first.readLog(s.jobId, 'stdout', 0, 100)).data).toBe('only once\n');
+  }, 120_000);
+
+  it('probe: Slurm version, partition, node CPUs, memory and GPUs', async () => {
+    const p = await dispatcher().probe!();
+    expect(p.ok).toBe(true);
+    expect(p.details.version).toMatch(/^slurm/);
+    expect(p.details.partition).toBe('debug');
+    expect(p.resources?.gpus).toHaveLength(env.slurm.gpus);
+    expect(p.resources?.cpus).toBeGreaterThan(0);
+  }, 60_000);
+});
