@@ -121,6 +121,8 @@ while sel.get_map():
         timed_out = True
         kill_group()
         drain_until = now + 2.0
+    if drain_until is None and child.poll() is not None:
+        drain_until = now + 1.0  # the code ended; a background process it left holds the pipes
     if drain_until is not None and now >= drain_until:
         break  # a process outside the group still holds the pipe: stop listening
     limit = (drain_until if drain_until is not None else deadline) - now
@@ -145,10 +147,21 @@ except subprocess.TimeoutExpired:
     kill_group()
     rc = child.wait()
 kill_group()
+# Processes that left the session (setsid, double fork) are still in this container: kill
+# every one but ourselves and our parent (docker-init) before the report is written.
+keep = {os.getpid(), os.getppid(), 1}
+def kill_strays():
+    strays = [p for p in live_pids() if p not in keep]
+    if not strays:
+        raise ProcessLookupError  # done
+    for pid in strays:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+kill_until_gone(kill_strays)
 if os.getpid() == 1:
-    # As the container's init, also kill what left the session (setsid, double fork) and
-    # reap the orphans (safe now: our own child is already waited for).
-    kill_until_gone(lambda: os.kill(-1, signal.SIGKILL))
+    # Without docker-init we are init: reap the orphans (our own child is already waited for).
     while True:
         try:
             if os.waitpid(-1, os.WNOHANG)[0] == 0:
