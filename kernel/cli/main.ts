@@ -17,6 +17,7 @@ import { rerunCommand } from './commands/rerun';
 import { resumeCommand, runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { targetsCheckCommand, targetsListCommand } from './commands/targets';
+import { imagesBuildCommand } from './commands/images';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -83,6 +84,10 @@ targets.command('list').description('targets with their declared resources and l
   .action(act((o: object) => targetsListCommand({ ...g(), ...o })));
 targets.command('check [name]').description('connect to a target (or all) and report CPUs, RAM, GPUs; exit 1 if one fails').option('--json', 'JSON output')
   .action(act((name: string | undefined, o: object) => targetsCheckCommand(name, { ...g(), ...o })));
+const images = program.command('images').description('offline container images for docker targets (built from Debian packages, cached)');
+images.command('build [image]').description('build busybox, python, torch or all (busybox + python); rebuilt only when its recipe changes')
+  .option('--target <name>', 'the docker target whose engine gets the image (default: $DOCKER_HOST, else /var/run/docker.sock)')
+  .option('--json', 'JSON output').action(act((which: string | undefined, o: object) => imagesBuildCommand(which, { ...g(), ...o })));
 
 try {
   await program.parseAsync(process.argv);
