@@ -6,6 +6,10 @@
  * preempted jobs at once as new attempts that resume from the step's checkpoints, and
  * picks up where a crashed process stopped (RUNNING steps re-enter their attempt, so a
  * job that is still running is re-attached rather than started again).
+ *
+ * Slots come from the kernel's scheduler (kernel/sched, D6): priorities, per-target and
+ * per-run quotas shared with other processes, preemption. A step that failed every attempt
+ * it was allowed is dead-lettered; an OOM retry runs with the step's `retry.oom` changes.
  */
 import { TERMINAL_STEP_STATES, type FailureClass, type PlanStep, type RunState, type StepState } from '../common/plan';
 import { effectiveDeps } from '../common/validate-plan';
@@ -16,7 +20,9 @@ import { setRunState } from '../store/runs-repo';
 import { getSteps, updateStep } from '../store/steps-repo';
 import { commitAttempt, commitUpstreamFailed } from './commit';
 import type { KernelServices, RunContext } from './context';
-import { decideRetry, type RetryCounters } from './failure';
+import { afterOom, deadLetter, isPoison, undeadLetter, withJournaledOom } from '../sched/recovery';
+import { slotHooks } from '../sched/slots';
+import { decideRetry, isRetryable, type RetryCounters } from './failure';
 import { stepsToReset } from './resume-reset';
 import { Semaphore } from './semaphore';
 import { runAttempt } from './step-attempt';
@@ -45,6 +51,7 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
     for (const id of stepsToReset([...slots.values()].map((s) => ({ id: s.step.id, deps: s.deps, state: s.state })))) {
       const s = slots.get(id) as StepSlot;
       updateStep(db, run.runId, id, { state: 'PENDING', failure_class: null, error: null, ended_at: null });
+      undeadLetter(db, run.runId, id);
       Object.assign(s, { state: 'PENDING', outputs: null, durable: false });
     }
     setRunState(db, run.runId, 'RUNNING', now);
@@ -53,8 +60,10 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
   k.bus.emit('run.stateChanged', { runId: run.runId, state: 'RUNNING' });
 
   // Up to LOOKAHEAD × concurrency attempts are in flight (resolving, recording intents,
-  // collecting, committing), but only `concurrency` of them execute at any moment.
+  // collecting, committing), but only `concurrency` of them execute at any moment (the
+  // scheduler's per-run cap; this semaphore only when the kernel has no scheduler).
   const jobSlots = new Semaphore(run.plan.concurrency);
+  const prioritized = run.plan.steps.some((st) => st.priority !== undefined);
   let admitted = 0;
   let fatal: unknown = null;
   const pending = new Set<Promise<void>>();
@@ -123,21 +132,15 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
     const attempt = reentering ? s.attempt : s.attempt + 1;
     s.reenter = false;
     s.attempt = attempt;
-    let slotHeld = false;
-    const hooks = {
-      reentering,
-      acquireSlot: async () => {
-        await jobSlots.acquire();
-        slotHeld = true;
-      },
-      releaseSlot: () => {
-        if (!slotHeld) return;
-        slotHeld = false;
-        jobSlots.release();
-      },
-    };
+    const hooks = slotHooks(k, run, s.step, attempt, reentering, jobSlots);
     const outcome = await runAttempt(k, run, s.step, attempt, upstream, hooks);
     hooks.releaseSlot();
+    if (!outcome.ok && hooks.preempted()) {
+      // SIGTERM'd by the scheduler: whatever the exit (75 after a checkpoint, or SIGKILL
+      // after the grace), the attempt was preempted, not killed or out of memory.
+      outcome.failureClass = 'preempted';
+      outcome.error = `step "${s.step.id}": job ${outcome.jobId ?? ''} was preempted by the scheduler for higher-priority work`;
+    }
     admitted--;
     changed();
     if (outcome.ok) {
@@ -156,6 +159,9 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
       if ('reason' in next && next.reason) outcome.error = `${outcome.error ?? cls}; ${next.reason}`;
       s.state = run.signal.aborted ? 'ABORTED' : 'FAILED';
       await commitAttempt(k, run, s.step, outcome, s.state);
+      if (s.state === 'FAILED' && isPoison(cls, attempt, cls === 'lost' || isRetryable(cls, s.step.retry.on))) {
+        await deadLetter(k, run, s.step, attempt, cls, outcome.error);
+      }
       // After an abort, the final sweep marks what is left ABORTED (resumable), not UPSTREAM_FAILED.
       if (s.state === 'FAILED') onFailed(s.step.id);
       emitStep(k, run, s, false, cls, outcome.error, outcome.startedAt);
@@ -166,6 +172,7 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
       ? `attempt ${attempt} preempted; requeued as attempt ${attempt + 1} (resumes from its checkpoint)`
       : `attempt ${attempt} failed (${cls}); retrying`;
     k.bus.emit('step.warned', { runId: run.runId, stepId: s.step.id, message });
+    if (cls === 'oom') s.step = await afterOom(k, run, s.step, attempt);
     if (next.action === 'backoff') await sleep(next.delayMs, run.signal);
     s.state = 'PENDING';
     ready.push(s);
@@ -174,7 +181,7 @@ export async function executeRun(k: KernelServices, run: RunContext): Promise<Ru
   for (;;) {
     if (fatal || run.signal.aborted) break;
     while (admitted < run.plan.concurrency * LOOKAHEAD && ready.length > 0) {
-      const s = ready.shift() as StepSlot;
+      const s = prioritized ? takeHighest(ready) : (ready.shift() as StepSlot);
       if (!runnable(s)) continue;
       s.state = 'RUNNING';
       admitted++;
@@ -219,7 +226,7 @@ function loadSlots(k: KernelServices, run: RunContext): Map<string, StepSlot> {
     const row = rows.get(step.id);
     const state = (row?.state ?? 'PENDING') as StepState;
     slots.set(step.id, {
-      step,
+      step: withJournaledOom(k, run.runId, step),
       deps: effectiveDeps(step),
       state,
       attempt: row?.attempt ?? 0,
@@ -257,4 +264,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }, { once: true });
   });
+}
+
+/** The ready step of highest priority, FIFO among equals (the scheduler orders across runs). */
+function takeHighest(ready: StepSlot[]): StepSlot {
+  let best = 0;
+  for (let i = 1; i < ready.length; i++) if ((ready[i]!.step.priority ?? 0) > (ready[best]!.step.priority ?? 0)) best = i;
+  return ready.splice(best, 1)[0] as StepSlot;
 }

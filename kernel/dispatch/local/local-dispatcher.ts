@@ -47,6 +47,8 @@ export class LocalDispatcher implements Dispatcher {
   private readonly monitor: JobMonitor;
   private readonly finished: string[] = [];
   private readonly killer: GroupKiller;
+  /** One per preemption (each has its own grace); cleared on close like the cancel killer. */
+  private readonly preemptKillers = new Set<GroupKiller>();
   private rootReady: Promise<unknown> | undefined;
   private closed = false;
 
@@ -134,6 +136,27 @@ export class LocalDispatcher implements Dispatcher {
     this.killer.kill(pid, (message) => job && warn(job, message));
   }
 
+  /**
+   * Preemption (D6): SIGTERM to the job's process group now, SIGKILL after `graceMs`. No
+   * `killed` file is written — this is not a cancel: the worker SDK checkpoints and exits
+   * 75, and the scheduler that asked files the attempt as preempted whatever the exit.
+   * @example await d.preempt('r1.train.1', 10_000)
+   */
+  async preempt(jobId: string, graceMs: number): Promise<void> {
+    const job = this.jobs.get(jobId);
+    const paths = job?.paths ?? this.pathsOf(jobId);
+    if (!paths || !(await exists(paths.dir))) throw unknownJob(jobId, paths);
+    if (job) await job.submitted;
+    if (job && (isTerminal(job.phase) || job.finishing)) return;
+    const state = await probeJobDir(paths);
+    if (state.exitCode !== undefined || (state.pid && !state.alive)) return;
+    const pid = job?.pid ?? state.pid?.pid;
+    if (pid === undefined) throw new Error(`job ${jobId}: not started yet; cannot preempt it`);
+    const killer = new GroupKiller(graceMs);
+    this.preemptKillers.add(killer);
+    killer.kill(pid, (message) => job && warn(job, message));
+  }
+
   async collect(jobId: string): Promise<JobResult> {
     const status = await this.status(jobId);
     const paths = this.pathsOf(jobId);
@@ -148,6 +171,7 @@ export class LocalDispatcher implements Dispatcher {
     this.launcher.close();
     this.monitor.stop();
     this.killer.clear();
+    for (const k of this.preemptKillers) k.clear();
     const why = (id: string) =>
       new Error(`job ${id}: the dispatcher was closed; the job keeps running and a new dispatcher re-attaches to it`);
     for (const job of this.jobs.values()) {
