@@ -16,6 +16,8 @@ import { freezeAtStart } from '../manifest/freeze';
 import { Recorder } from '../replay/effects';
 import { replayRun, type ReplayReport } from '../replay/replay';
 import { rerunOrigins } from '../replay/rerun-record';
+import { capacityOf } from '../sched/capacity';
+import { Scheduler } from '../sched/scheduler';
 import type { Skill } from '../skills/api';
 import { SkillRegistry } from '../skills/registry';
 import type { TargetConfig } from '../targets/schema';
@@ -54,6 +56,8 @@ export class Kernel {
   readonly cas: Cas;
   readonly journal: Journal;
   readonly skills: SkillRegistry;
+  /** The D6 scheduler: this process's view of the queue every process on this home shares. */
+  readonly scheduler: Scheduler;
   /** Targets from `$SGR_HOME/targets.yaml` and their dispatchers, created on first use (`dispatchers.get(name)`). */
   readonly dispatchers: TargetRegistry;
 
@@ -69,6 +73,11 @@ export class Kernel {
     this.journal = new Journal(this.db, this.cas);
     this.skills = new SkillRegistry(opts.skills);
     this.dispatchers = new TargetRegistry(this.paths.home, this.paths.jobs);
+    this.scheduler = new Scheduler({
+      db: this.db, dispatchers: this.dispatchers,
+      capacity: (t) => capacityOf(t, this.targetConfig(t)?.resources),
+      onWarn: (runId, stepId, message) => this.bus.emit('step.warned', { runId, stepId, message }),
+    });
   }
 
   services(): KernelServices {
@@ -76,6 +85,7 @@ export class Kernel {
       journal: this.journal, cas: this.cas, skills: this.skills, dispatchers: this.dispatchers, bus: this.bus,
       targetConfig: (name) => this.targetConfig(name),
       workRoot: this.paths.work, checkpointRoot: join(this.paths.home, 'checkpoints'), now: Date.now,
+      scheduler: this.scheduler,
     };
   }
 
@@ -197,6 +207,7 @@ export class Kernel {
   }
 
   async close(): Promise<void> {
+    this.scheduler.close();
     await this.dispatchers.close();
     this.db.close();
   }

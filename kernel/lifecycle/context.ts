@@ -2,6 +2,7 @@
 import type { Cas } from '../cas';
 import type { Plan } from '../common/plan';
 import type { Effects } from '../replay/effects';
+import type { Scheduler } from '../sched/scheduler';
 import type { SkillRegistry } from '../skills/registry';
 import type { Journal } from '../store/journal';
 import type { DispatcherLookup } from '../targets/registry';
@@ -26,6 +27,8 @@ export interface KernelServices {
    */
   checkpointRoot: string;
   now(): number;
+  /** Slots, priorities, quotas and preemption across processes (D6); absent: plan.concurrency only. */
+  scheduler?: Scheduler;
 }
 
 export interface RunContext {
