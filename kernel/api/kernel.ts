@@ -75,7 +75,7 @@ export class Kernel {
     this.dispatchers = new TargetRegistry(this.paths.home, this.paths.jobs);
     this.scheduler = new Scheduler({
       db: this.db, dispatchers: this.dispatchers,
-      capacity: (t) => capacityOf(t, this.targetConfig(t)?.resources),
+      capacity: (t) => capacityOf(t, this.targetResources(t)),
       onWarn: (runId, stepId, message) => this.bus.emit('step.warned', { runId, stepId, message }),
     });
   }
@@ -103,6 +103,15 @@ export class Kernel {
    */
   targetConfig(name: string): TargetConfig | undefined {
     return this.dispatchers.config(name);
+  }
+
+  /** A target's declared resources for the scheduler; a broken targets.yaml counts as undeclared (validate() reports it). */
+  private targetResources(name: string): TargetConfig['resources'] {
+    try {
+      return this.targetConfig(name)?.resources;
+    } catch {
+      return undefined;
+    }
   }
 
   validate(plan: Plan): PlanIssue[] {

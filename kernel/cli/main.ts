@@ -16,6 +16,7 @@ import { replayCommand } from './commands/replay';
 import { rerunCommand } from './commands/rerun';
 import { resumeCommand, runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
+import { queueCommand } from './commands/queue';
 import { targetsCheckCommand, targetsListCommand } from './commands/targets';
 import { imagesBuildCommand } from './commands/images';
 
@@ -73,6 +74,9 @@ program.command('manifest <runId>').description("a run's reproducibility manifes
 program.command('diff <runA> <runB>').description('what changed between two runs: params, data, code, environment, metrics, steps')
   .option('--json', 'JSON output').action(act((a: string, b: string, o: object) => diffCommand(a, b, { ...g(), ...o })));
 program.command('serve').description('the workbench UI in a browser (token-protected, loopback by default)').option('--host <host>', 'address to listen on', '127.0.0.1').option('--port <port>', 'port (0 = any free one)', '0').option('--open-token <token>', 'use this token instead of a random one').option('--allow-remote', 'allow a non-loopback --host').action(act((o: object) => serveCommand({ ...g(), ...o })));
+program.command('queue').description('the scheduler: what runs on which target, what waits and why')
+  .option('--json', 'JSON output').option('--dead-letter', 'steps that failed every attempt (poison jobs)')
+  .action(act((o: object) => queueCommand({ ...g(), ...o })));
 const cas = program.command('cas').description('the content-addressed artifact store');
 cas.command('verify').description('re-hash every blob; exit 4 if any is corrupt').option('--json', 'JSON output')
   .option('--quarantine', 'move corrupt blobs to cas/corrupt/').action(act((o: object) => casVerifyCommand({ ...g(), ...o })));

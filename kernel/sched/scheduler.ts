@@ -171,10 +171,12 @@ export class Scheduler {
   pass(): void {
     if (this.closed) return;
     const alive = livenessCache(this.owner);
+    const caps = new Map<string, TargetCapacity>();
+    const capacity = (t: string): TargetCapacity => caps.get(t) ?? (caps.set(t, this.opts.capacity(t)), caps.get(t) as TargetCapacity);
     const { rows, admit, preempt } = this.write(() => {
       dropEndedRuns(this.db);
       const rows = allEntries(this.db);
-      const d = decide(rows, (t) => this.opts.capacity(t), alive, (t) => typeof this.opts.dispatchers.get(t)?.preempt === 'function');
+      const d = decide(rows, capacity, alive, (t) => typeof this.opts.dispatchers.get(t)?.preempt === 'function');
       const now = this.now();
       for (const key of d.admit) admitEntry(this.db, key, now);
       for (const key of d.preempt) markPreempting(this.db, key, now);
