@@ -107,9 +107,12 @@ test("a CLI run's running job appears in the process table, then leaves it", asy
   await expect(row).toHaveAttribute('data-state', 'running');
   await expect(row).toHaveAttribute('data-target', 'local');
   await expect(row).toContainText('e2e-targets');
+  // The scheduler holds a slot of local for it meanwhile.
+  await expect(page.getByTestId(`queue-row-${runId}.slow.1`)).toHaveAttribute('data-state', 'running');
   await shot(page, 'targets-process-table');
 
   expect(await exited).toBe(0);
   await expect(targets.processRows).toHaveCount(0);
   await expect(targets.processTable).toHaveAttribute('data-count', '0');
+  await expect(page.getByTestId(`queue-row-${runId}.slow.1`)).toHaveCount(0);
 });
