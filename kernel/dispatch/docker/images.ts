@@ -208,12 +208,13 @@ async function importTarball(docker: Dockerode, recipe: ImageRecipe, tarPath: st
 const inFlight = new WeakMap<Dockerode, Map<string, Promise<string>>>();
 
 /**
- * Makes sure the daemon has the image of a recipe and returns its name. Rebuilds only when
- * the recipe changed; a cached tarball makes a fresh daemon ready in seconds.
+ * Makes sure the daemon has the image of a recipe (a built-in kind, or a recipe of your
+ * own) and returns its name. Rebuilds only when the recipe changed; a cached tarball makes
+ * a fresh daemon ready in seconds.
  * @example const image = await ensureImage(docker, 'python', (l) => console.log(l)); // 'sgr-python:…'
  */
-export async function ensureImage(docker: Dockerode, which: ImageKind, onProgress: ProgressFn = () => {}): Promise<string> {
-  const recipe = RECIPES[which];
+export async function ensureImage(docker: Dockerode, which: ImageKind | ImageRecipe, onProgress: ProgressFn = () => {}): Promise<string> {
+  const recipe = typeof which === 'string' ? RECIPES[which] : which;
   if (!recipe) throw new Error(`unknown image "${String(which)}": expected one of ${IMAGE_KINDS.join(', ')}`);
   const name = imageName(recipe);
   const mine = inFlight.get(docker) ?? new Map<string, Promise<string>>();
