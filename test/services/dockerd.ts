@@ -31,7 +31,9 @@ export interface DockerdHandle {
   running(): boolean;
   /** SIGTERM and wait for exit (the daemon stops its containers unless live-restore). */
   stop(): Promise<void>;
-  /** stop() then start again on the same dir and socket; resolves once it answers. */
+  /** Starts the stopped (or killed) daemon again on the same dir and socket; resolves once it answers. */
+  start(): Promise<void>;
+  /** stop() then start(). */
   restart(): Promise<void>;
   /** SIGKILL, no cleanup by the daemon (containerd and shims keep running). */
   kill(): Promise<void>;
@@ -138,6 +140,9 @@ export async function startDockerd(opts: DockerdOptions = {}): Promise<DockerdHa
     dir,
     running: () => child.exitCode === null && child.signalCode === null,
     stop,
+    start: async () => {
+      if (!handle.running()) await launch();
+    },
     restart: async () => {
       await stop();
       await launch();

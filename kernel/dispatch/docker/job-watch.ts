@@ -12,6 +12,9 @@ import { LogMirror } from './log-mirror';
 
 export type OnEnd = (job: DockerJob, end: EndState, why?: string) => Promise<JobStatus>;
 
+/** How often a running container is inspected besides the wait request. */
+const WATCHDOG_MS = 1000;
+
 const LOST: EndState = { phase: 'lost', exitCode: null, oomKilled: false };
 
 export class JobWatch {
@@ -60,15 +63,41 @@ export class JobWatch {
     }
   }
 
+  /**
+   * Resolves when the container may have stopped. The wait request is the fast path, but a
+   * daemon restart can leave it hanging forever (the connection dies mid-body and
+   * docker-modem never settles), so an inspect every WATCHDOG_MS backs it up and turns an
+   * unreachable daemon into an error.
+   */
+  private async exitOrPoll(container: Docker.Container): Promise<void> {
+    const abort = new AbortController();
+    // 'not-running' (not the default 'next-exit' nor a wait before start): the container
+    // was started before this call, and an already-exited one must answer at once.
+    const waited = container.wait({ condition: 'not-running', abortSignal: abort.signal });
+    waited.catch(() => undefined);
+    const watchdog = (async () => {
+      while (!abort.signal.aborted) {
+        await sleep(WATCHDOG_MS);
+        if (abort.signal.aborted) return;
+        const info = await container.inspect();
+        if (!info.State.Running) return;
+      }
+    })();
+    watchdog.catch(() => undefined);
+    try {
+      await Promise.race([waited, watchdog]);
+    } finally {
+      abort.abort();
+    }
+  }
+
   private async waitExit(job: DockerJob): Promise<void> {
     const container = job.container!;
     let outageSince: number | undefined;
     let delay = 100;
     while (!isEnded(job) && !this.isClosed()) {
       try {
-        // 'not-running' (not the default 'next-exit' nor a wait before start): the container
-        // was started before this call, and an already-exited one must answer at once.
-        await container.wait({ condition: 'not-running' });
+        await this.exitOrPoll(container);
         const info = await container.inspect();
         // A closed dispatcher's wait still answers: the job belongs to the next dispatcher now.
         if (isEnded(job) || this.isClosed()) return;
