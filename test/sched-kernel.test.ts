@@ -1,0 +1,179 @@
+/**
+ * The scheduler inside one kernel (real SQLite, real local jobs): priority order across
+ * runs, per-target and per-run quotas, OOM retries that change the job, poison steps
+ * dead-lettered while the rest goes on. Targets come from a real targets.yaml.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dispatchCall } from '../kernel/api/dispatch';
+import type { Kernel } from '../kernel/api/kernel';
+import type { QueueList } from '../kernel/common/contract-sched';
+import { listEvents } from '../kernel/store/events-repo';
+import { openKernel, plan, sgr, tempDir } from './helpers';
+
+let kernel: Kernel | null = null;
+afterEach(async () => {
+  await kernel?.close();
+  kernel = null;
+});
+
+function home(localResources: string): string {
+  const h = tempDir('sgr-sched-');
+  writeFileSync(join(h, 'targets.yaml'), `targets:\n  local:\n    kind: local\n    resources: ${localResources}\n`);
+  return h;
+}
+
+/** A job that logs its start and end (ns) to each of `logs`, sleeping in between. */
+const timed = (id: string, logs: string | string[], extra: Record<string, unknown> = {}) => ({
+  id, skill: 'shell', ...extra,
+  params: {
+    command: `t=$(date +%s%N); for f in $LOGS; do echo "${id} start $t" >> "$f"; done; sleep 0.4; t=$(date +%s%N); for f in $LOGS; do echo "${id} end $t" >> "$f"; done`,
+    env: { LOGS: [logs].flat().join(' ') },
+  },
+});
+
+/** Start order and the most jobs ever running at once, from a timed log. */
+function analyse(log: string): { order: string[]; maxAtOnce: number } {
+  const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')).map(([id, kind, ns]) => ({ id: id!, kind: kind!, t: BigInt(ns!) }));
+  events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.kind === 'end' ? -1 : 1));
+  let now = 0;
+  let maxAtOnce = 0;
+  for (const e of events) {
+    now += e.kind === 'start' ? 1 : -1;
+    maxAtOnce = Math.max(maxAtOnce, now);
+  }
+  return { order: events.filter((e) => e.kind === 'start').map((e) => e.id), maxAtOnce };
+}
+
+async function until<T>(what: string, fn: () => T | null | undefined, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== null && v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const queueList = async (k: Kernel): Promise<QueueList> => {
+  const r = await dispatchCall(k, 'queue.list', {});
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value as QueueList;
+};
+
+describe('scheduler in one kernel', () => {
+  it('admits a later high-priority job before earlier queued low-priority ones (across runs), one slot', async () => {
+    const h = home('{ maxJobs: 1 }');
+    const log = join(h, 'order.log');
+    kernel = openKernel(h);
+    const low = kernel.createRun(plan({ concurrency: 4, steps: ['l1', 'l2', 'l3'].map((id) => timed(id, log)) }));
+    const lowDone = kernel.execute(low);
+    const k = kernel;
+    // l1 runs, l2 and l3 wait behind it: then the urgent run arrives.
+    await until('l2 and l3 queued', () => {
+      const rows = k.db.prepare("SELECT step_id FROM sched_queue WHERE state = 'queued'").all() as Array<{ step_id: string }>;
+      return rows.length === 2 ? rows : null;
+    });
+    const q = await queueList(k);
+    expect(q.slots.find((s) => s.target === 'local')).toMatchObject({ maxJobs: 1, running: 1, queued: 2 });
+    expect(q.entries.find((e) => e.stepId === 'l2')).toMatchObject({ state: 'queued', priority: 0, waitReason: 'target local: 1 of 1 job running (maxJobs)' });
+    const high = kernel.createRun(plan({ steps: [timed('urgent', log, { priority: 10 })] }));
+    expect(await kernel.execute(high)).toBe('COMPLETED');
+    expect(await lowDone).toBe('COMPLETED');
+    const { order, maxAtOnce } = analyse(log);
+    expect(order).toEqual(['l1', 'urgent', 'l2', 'l3']);
+    expect(maxAtOnce).toBe(1);
+    expect((await queueList(kernel)).entries).toEqual([]);
+  });
+
+  it('never exceeds the target maxJobs nor maxJobsPerRun, and reaches them', async () => {
+    const h = home('{ maxJobs: 3, maxJobsPerRun: 2 }');
+    const logA = join(h, 'a.log');
+    const logAll = join(h, 'all.log');
+    kernel = openKernel(h);
+    const four = (prefix: string, logs: string[]) => ['1', '2', '3', '4'].map((n) => timed(`${prefix}${n}`, logs));
+    const a = kernel.createRun(plan({ concurrency: 8, steps: four('a', [logA, logAll]) }));
+    const b = kernel.createRun(plan({ concurrency: 8, steps: four('b', [logAll]) }));
+    const states = await Promise.all([kernel.execute(a), kernel.execute(b)]);
+    expect(states).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(analyse(logA).maxAtOnce).toBe(2); // maxJobsPerRun
+    expect(analyse(logAll).maxAtOnce).toBe(3); // maxJobs of the target
+  });
+
+  it('caps a run at its concurrency through the scheduler', async () => {
+    const h = home('{ maxJobs: 8 }');
+    const log = join(h, 'c.log');
+    kernel = openKernel(h);
+    const id = kernel.createRun(plan({ concurrency: 2, steps: ['c1', 'c2', 'c3', 'c4', 'c5'].map((s) => timed(s, log)) }));
+    expect(await kernel.execute(id)).toBe('COMPLETED');
+    const { maxAtOnce } = analyse(log);
+    expect(maxAtOnce).toBe(2);
+  });
+
+  it('retries an OOM with a smaller batch: the dotted param is scaled, floored, and each change journaled', async () => {
+    const h = home('{ maxJobs: 2 }');
+    kernel = openKernel(h);
+    const code = 'import os, sys\nb = int(sys.argv[1])\nprint("batch", b, flush=True)\nif b > 16:\n    os.kill(os.getpid(), 9)\n';
+    const runId = kernel.createRun(plan({
+      steps: [{ id: 'fit', skill: 'python', params: { code, args: [64] }, retry: { max: 3, backoffMs: 0, oom: { param: 'args.0', paramFactor: 0.5, paramMin: 8 } } }],
+    }));
+    const warnings: string[] = [];
+    kernel.bus.on('step.warned', (e) => warnings.push(e.message));
+    expect(await kernel.execute(runId)).toBe('COMPLETED');
+    expect(kernel.steps(runId)[0]).toMatchObject({ state: 'COMPLETED', attempt: 3 });
+    const adjusted = listEvents(kernel.db, runId).filter((e) => e.kind === 'step.oom_adjusted').map((e) => ({ attempt: e.attempt, ...JSON.parse(e.data_json ?? '{}') }));
+    expect(adjusted).toEqual([
+      { attempt: 1, param: { path: 'args.0', from: 64, to: 32 }, notes: [] },
+      { attempt: 2, param: { path: 'args.0', from: 32, to: 16 }, notes: [] },
+    ]);
+    expect(readFileSync(join(h, 'jobs', `${runId}.fit.3`, 'stdout.log'), 'utf8')).toBe('batch 16\n');
+    expect(warnings).toContain('attempt 1 ran out of memory; attempt 2 runs with params.args.0 64 → 32');
+  });
+
+  it('retries an OOM with more memory: the next job asks for memoryFactor × memoryMb', async () => {
+    const h = home('{ maxJobs: 2 }');
+    kernel = openKernel(h);
+    const mark = join(h, 'killed-once');
+    const runId = kernel.createRun(plan({
+      steps: [{
+        id: 'big', skill: 'shell', resources: { memoryMb: 512 }, retry: { max: 2, backoffMs: 0, oom: { memoryFactor: 2 } },
+        params: { command: `if [ ! -e "${mark}" ]; then touch "${mark}"; kill -9 $$; fi; echo fine` },
+      }],
+    }));
+    expect(await kernel.execute(runId)).toBe('COMPLETED');
+    const spec = (a: number) => JSON.parse(readFileSync(join(h, 'jobs', `${runId}.big.${a}`, 'spec.json'), 'utf8')) as { resources?: { memoryMb?: number } };
+    expect(spec(1).resources?.memoryMb).toBe(512);
+    expect(spec(2).resources?.memoryMb).toBe(1024);
+    const failed = kernel.db.prepare("SELECT data_json FROM events WHERE run_id = ? AND kind = 'step.oom_adjusted'").get(runId) as { data_json: string };
+    expect(JSON.parse(failed.data_json)).toEqual({ memoryMb: { from: 512, to: 1024 }, notes: [] });
+  });
+
+  it('dead-letters a poison step after its attempts while the other steps and runs complete', async () => {
+    const h = home('{ maxJobs: 2 }');
+    kernel = openKernel(h);
+    const runId = kernel.createRun(plan({
+      steps: [
+        { id: 'poison', skill: 'shell', params: { command: 'echo "bad record" >&2; exit 3' }, retry: { max: 2, backoffMs: 0, on: ['user_error'] } },
+        { id: 'fine', skill: 'shell', params: { command: 'sleep 0.3; echo ok' } },
+      ],
+    }));
+    const other = kernel.createRun(plan({ steps: [{ id: 'other', skill: 'shell', params: { command: 'sleep 0.2; echo other' } }] }));
+    const [state, otherState] = await Promise.all([kernel.execute(runId), kernel.execute(other)]);
+    expect(state).toBe('FAILED');
+    expect(otherState).toBe('COMPLETED');
+    const steps = Object.fromEntries(kernel.steps(runId).map((s) => [s.step_id, s]));
+    expect(steps.fine).toMatchObject({ state: 'COMPLETED' });
+    expect(steps.poison).toMatchObject({ state: 'FAILED', attempt: 3 });
+    const q = await queueList(kernel);
+    expect(q.deadLetter).toEqual([expect.objectContaining({ runId, stepId: 'poison', attempts: 3, failureClass: 'user_error', target: 'local' })]);
+    expect(q.deadLetter[0]!.error).toContain('bad record');
+    await kernel.close();
+    kernel = null;
+    const cli = await sgr(h, ['queue', '--dead-letter']);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(new RegExp(`${runId}\\s+poison\\s+local\\s+3\\s+user_error`));
+    const json = JSON.parse((await sgr(h, ['queue', '--dead-letter', '--json'])).stdout) as Array<{ stepId: string }>;
+    expect(json.map((d) => d.stepId)).toEqual(['poison']);
+  });
+});
