@@ -5,11 +5,14 @@
  * submitter died between sbatch and recording the job id.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderJobScript } from '../kernel/dispatch/local/job-dir';
 import { SlurmDispatcher } from '../kernel/dispatch/slurm';
+import { renderBatchScript } from '../kernel/dispatch/slurm/batch-script';
+import { remoteLayout } from '../kernel/dispatch/slurm/remote-layout';
 import type { JobListener, JobSpec, ProtocolEvent } from '../kernel/dispatch/types';
 import { SLURM_START_TIMEOUT_MS } from './services/slurm';
 import { slurmOverSsh, type SlurmOverSsh } from './services/slurm/fixture';
@@ -26,6 +29,7 @@ afterAll(async () => {
   for (const d of open) await d.close();
   await env?.stop();
   await env?.slurm.stop();
+  rmSync(home, { recursive: true, force: true });
 }, 120_000);
 
 function dispatcher(extra: Parameters<SlurmOverSsh['target']>[0] = {}, root?: string): SlurmDispatcher {
@@ -159,12 +163,8 @@ describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () =
     const root = first.target.root!;
     const s = spec('r1.once.1', 'echo only once; sleep 2');
     // What a kernel killed -9 leaves: the job directory and a submitted Slurm job, no recorded id.
-    const { remoteLayout } = await import('../kernel/dispatch/slurm/remote-layout');
-    const { renderBatchScript } = await import('../kernel/dispatch/slurm/batch-script');
-    const { renderJobScript } = await import('../kernel/dispatch/local/job-dir');
     const layout = remoteLayout(root, s);
     mkdirSync(layout.work, { recursive: true });
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(layout.paths.script, renderJobScript({ ...s, cwd: layout.work }, layout.paths));
     writeFileSync(join(layout.paths.dir, 'job.sbatch'), renderBatchScript({ ...s, cwd: layout.work }, first.target, layout.paths));
     const orphan = execFileSync('sbatch', ['--parsable', join(layout.paths.dir, 'job.sbatch')], { env: env.slurm.env, encoding: 'utf8' }).trim();
@@ -174,6 +174,49 @@ describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () =
     expect(final.exitCode).toBe(0);
     expect(squeueNames(`sgr-${s.jobId}`)).toEqual([orphan]);
     expect((await first.readLog(s.jobId, 'stdout', 0, 100)).data).toBe('only once\n');
+  }, 120_000);
+
+  it('a step timeout cancels through scancel: killedBy timeout', async () => {
+    const d = dispatcher();
+    const s = spec('r1.slow.1', 'echo started; sleep 300', { timeoutMs: 4000 });
+    await d.submit(s);
+    const final = await d.wait(s.jobId);
+    expect(final).toMatchObject({ phase: 'exited', killedBy: 'timeout' });
+    expect((await d.collect(s.jobId)).killedBy).toBe('timeout');
+  }, 120_000);
+
+  it('a job Slurm requeues itself (scontrol requeue) runs again under the same Slurm id and ends once', async () => {
+    const d = dispatcher();
+    const s = spec('r1.requeue.1', 'echo "run $SLURM_RESTART_COUNT"; [ "${SLURM_RESTART_COUNT:-0}" -ge 1 ] || sleep 300');
+    const submitted = await d.submit(s);
+    await until('the first run', async () => (await d.readLog(s.jobId, 'stdout', 0, 100)).data !== '');
+    execFileSync('scontrol', ['requeue', submitted.nativeId!], { env: env.slurm.env });
+    // A requeued job is held back (BeginTime) for a while; let it start at once.
+    await until('the requeue', async () => /JobState=PENDING/.test(execFileSync('scontrol', ['show', 'job', submitted.nativeId!], { env: env.slurm.env, encoding: 'utf8' })));
+    execFileSync('scontrol', ['update', `JobId=${submitted.nativeId!}`, 'StartTime=now'], { env: env.slurm.env });
+    const final = await d.wait(s.jobId);
+    expect(final).toMatchObject({ phase: 'exited', exitCode: 0, nativeId: submitted.nativeId });
+    expect((await d.readLog(s.jobId, 'stdout', 0, 100)).data).toBe('run \nrun 1\n');
+  }, 180_000);
+
+  it('keeps following a job when the ssh connection is killed mid-job: logs complete, exit code right', async () => {
+    const d = dispatcher();
+    const s = spec('r1.drop.1', 'for i in 1 2 3 4 5 6; do echo line $i; sleep 0.5; done; exit 4');
+    await d.submit(s);
+    await until('the first line', async () => (await d.readLog(s.jobId, 'stdout', 0, 100)).data.startsWith('line 1'));
+    expect(env.sshd.killConnections()).toBeGreaterThan(0);
+    const final = await d.wait(s.jobId);
+    expect(final.exitCode).toBe(4);
+    expect((await d.readLog(s.jobId, 'stdout', 0, 1000)).data).toBe([1, 2, 3, 4, 5, 6].map((i) => `line ${i}\n`).join(''));
+  }, 120_000);
+
+  it('a job over its --mem is oomKilled (OUT_OF_MEMORY, or killed by accounting with slurmstepd\'s message)', async () => {
+    const d = dispatcher();
+    const s = spec('r1.oom.1', 'exec python3 -c "import time\nx = []\nwhile True:\n    x.append(bytearray(20 * 2**20))\n    time.sleep(0.05)"', { resources: { memoryMb: 100 } });
+    await d.submit(s);
+    const final = await d.wait(s.jobId);
+    expect(final).toMatchObject({ phase: 'exited', oomKilled: true });
+    expect((await d.collect(s.jobId)).oomKilled).toBe(true);
   }, 120_000);
 
   it('probe: Slurm version, partition, node CPUs, memory and GPUs', async () => {

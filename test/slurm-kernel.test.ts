@@ -6,7 +6,7 @@
  * job) that resumes from the checkpoint step.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { slurmOverSsh, type SlurmOverSsh } from './services/slurm/fixture';
 
 let env: SlurmOverSsh;
 let kernel: Kernel | null = null;
+const homes: string[] = [];
 
 beforeAll(async () => {
   env = await slurmOverSsh();
@@ -30,11 +31,13 @@ afterEach(async () => {
 afterAll(async () => {
   await env?.stop();
   await env?.slurm.stop();
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
 }, 120_000);
 
 /** A fresh $SGR_HOME whose targets.yaml has `login` (ssh) and `cluster` (slurm through it). */
 function slurmHome(): string {
   const home = realpathSync(mkdtempSync(join(tmpdir(), 'sgr-slurm-kernel-')));
+  homes.push(home);
   const s = env.sshd;
   writeFileSync(join(home, 'targets.yaml'), [
     'targets:',

@@ -301,7 +301,7 @@ export class SlurmDispatcher implements Dispatcher {
     if (job.slurmId) status.nativeId = job.slurmId;
     const killedBy = (await readKilledFile(job.local)) ?? (state?.state === 'TIMEOUT' ? 'timeout' : undefined);
     if (killedBy) status.killedBy = killedBy;
-    if (state?.state === 'OUT_OF_MEMORY') status.oomKilled = true;
+    if (state?.state === 'OUT_OF_MEMORY' || (phase === 'exited' && status.exitCode !== 0 && (await this.memoryKilled(job)))) status.oomKilled = true;
     await this.mirrorResults(job);
     await writeFinalStatus(job.local, status);
     clearTimeout(job.timeout);
@@ -309,6 +309,16 @@ export class SlurmDispatcher implements Dispatcher {
     job.final = status;
     job.phase = phase;
     job.resolve(status);
+  }
+
+  /**
+   * Clusters that enforce --mem through cgroups report OUT_OF_MEMORY; with accounting-based
+   * enforcement (JobAcctGatherParams=OverMemoryKill) the job ends CANCELLED or FAILED and only
+   * slurmstepd's message in the job's Slurm output says why.
+   */
+  private async memoryKilled(job: Job): Promise<boolean> {
+    const text = (await this.shell.read(`${job.layout.paths.dir}/slurm.out`, 0, 256 * 1024)).toString();
+    return OOM_MESSAGE.test(text);
   }
 
   /** events.jsonl with local paths, `started`/`exit` for collect, and the produced files. */
@@ -330,6 +340,9 @@ export class SlurmDispatcher implements Dispatcher {
     for (const l of job.listeners) l.onWarning?.(`target "${this.name}": job ${job.spec.jobId}: ${message}`);
   }
 }
+
+/** slurmstepd's words for a step killed over its memory limit (jobacct_gather and task/cgroup). */
+const OOM_MESSAGE = /Exceeded (job|step) memory limit|oom[-_]kill event|Detected \d+ oom[-_]kill/i;
 
 function defaultShell(name: string, target: SlurmTarget, ctx: DispatcherContext): RemoteShell {
   if (!target.ssh) return new LocalShell();

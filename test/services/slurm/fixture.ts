@@ -3,7 +3,7 @@
  * node) whose sessions get SLURM_CONF from the server (`SetEnv`), as a site's login node
  * would provide it from /etc/slurm.
  */
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSshd, type Sshd } from '../sshd';
@@ -44,6 +44,7 @@ export async function slurmOverSsh(): Promise<SlurmOverSsh> {
     }),
     stop: async () => {
       await sshd.stop();
+      rmSync(shared, { recursive: true, force: true });
     },
   };
 }
