@@ -68,3 +68,142 @@ printf '{"type":"artifact","name":"extra","path":"%s/a.bin"}\\n' "$PWD" >> "$SGR
     }
   });
 });
+
+/** A job printing `count` numbered lines, one every `everyS` seconds, then an output file. */
+function counter(count: number, everyS: number, extra: Partial<JobSpec> = {}): JobSpec {
+  return spec(`i=1; while [ $i -le ${count} ]; do echo "line $i"; printf '{"type":"metric","name":"i","value":%s,"step":%s}\\n' $i $i >> "$SGR_EVENTS_FILE"; sleep ${everyS}; i=$((i + 1)); done; echo finished > out.txt`, {
+    outputs: { out: 'out.txt' },
+    ...extra,
+  });
+}
+
+function expectAllLines(out: string, count: number): void {
+  expect(out).toBe(Array.from({ length: count }, (_, i) => `line ${i + 1}\n`).join(''));
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const remoteFile = (jobId: string, name: string) => join(remoteRoot, 'jobs', jobId, name);
+const pidAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('SshDispatcher faults', () => {
+  it('a killed connection mid-job: the job keeps running, the dispatcher reconnects, every line arrives once', async () => {
+    const d = dispatcher();
+    const warnings: string[] = [];
+    let out = '';
+    try {
+      const accepted = (): number => sshd.log().split('Accepted publickey').length - 1;
+      const connectionsBefore = accepted();
+      const s = counter(30, 0.1);
+      await d.submit(s, { onLog: (stream, c) => stream === 'stdout' && (out += c), onWarning: (w) => warnings.push(w) });
+      await until('a few lines', () => out.includes('line 3\n'));
+      expect(sshd.killConnections()).toBeGreaterThan(0);
+      const final = await d.wait(s.jobId);
+      expect(final).toMatchObject({ phase: 'exited', exitCode: 0 });
+      expectAllLines(out, 30);
+      // The dispatcher connected again (a poll in flight at the kill also warns; one between polls need not).
+      expect(accepted() - connectionsBefore).toBeGreaterThanOrEqual(2);
+      const result = await d.collect(s.jobId);
+      expect(readFileSync(result.files.out!, 'utf8')).toBe('finished\n');
+      expect(result.events.filter((e) => e.type === 'metric')).toHaveLength(30);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('a SIGSTOPped server: keepalive declares the connection dead, the dispatcher reconnects after SIGCONT', async () => {
+    const d = dispatcher();
+    const warnings: string[] = [];
+    let out = '';
+    try {
+      const s = counter(25, 0.2);
+      await d.submit(s, { onLog: (stream, c) => stream === 'stdout' && (out += c), onWarning: (w) => warnings.push(w) });
+      await until('a few lines', () => out.includes('line 2\n'));
+      sshd.pause();
+      // keepaliveMs 500 × countMax 2: the silent server is given up on after about a second.
+      await until('the keepalive to give up', () => warnings.some((w) => /reconnecting/.test(w)));
+      sshd.resume();
+      const final = await d.wait(s.jobId);
+      expect(final).toMatchObject({ phase: 'exited', exitCode: 0 });
+      expectAllLines(out, 25);
+      expect(warnings.join('\n')).toMatch(/reconnected to ssh/);
+    } finally {
+      sshd.resume();
+      await d.close();
+    }
+  });
+
+  it('cancel kills the remote process group (children included)', async () => {
+    const d = dispatcher();
+    try {
+      const s = spec('sleep 300 & echo $! > child.pid; echo $$ > main.pid; wait');
+      await d.submit(s);
+      const work = remoteFile(s.jobId, 'work');
+      await until('the child pid', () => existsSync(join(work, 'child.pid')) && readFileSync(join(work, 'child.pid'), 'utf8').endsWith('\n'));
+      const child = Number(readFileSync(join(work, 'child.pid'), 'utf8'));
+      expect(pidAlive(child)).toBe(true);
+      await d.cancel(s.jobId, 'cancel');
+      const final = await d.wait(s.jobId);
+      // TERM reached the job's shell: exit 143 recorded by the wrapper (not a KILL after the grace period).
+      expect(final).toMatchObject({ phase: 'exited', killedBy: 'cancel', exitCode: 143 });
+      await until('the child to die', () => !pidAlive(child), 10_000);
+      const result = await d.collect(s.jobId);
+      expect(result.killedBy).toBe('cancel');
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('timeoutMs is enforced on the remote side', async () => {
+    const d = dispatcher();
+    try {
+      const s = spec('echo start; sleep 60', { timeoutMs: 1000 });
+      await d.submit(s);
+      const final = await d.wait(s.jobId);
+      expect(final).toMatchObject({ phase: 'exited', killedBy: 'timeout', exitCode: 143 });
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('a new dispatcher re-attaches by job id: one remote job, one process ran it', async () => {
+    const ledger = join(base, 'ledger-reattach');
+    const first = dispatcher();
+    const s = spec(`echo "$$" >> ${ledger}; i=1; while [ $i -le 10 ]; do echo "line $i"; sleep 0.15; i=$((i + 1)); done; echo finished > out.txt`, { outputs: { out: 'out.txt' } });
+    await first.submit(s);
+    await until('the job to start', () => existsSync(ledger));
+    await first.close();
+    // Same job id again from a fresh dispatcher (a restarted kernel): attach, never a second start.
+    const second = dispatcher();
+    let out = '';
+    try {
+      const again = await second.submit(s, { onLog: (stream, c) => stream === 'stdout' && (out += c) });
+      expect(['running', 'exited']).toContain(again.phase);
+      const final = await second.wait(s.jobId);
+      expect(final).toMatchObject({ phase: 'exited', exitCode: 0 });
+      expect(readFileSync(ledger, 'utf8').trim().split('\n')).toHaveLength(1);
+      // The mirror continues from its last byte: the lines the first dispatcher saw are not repeated.
+      expect(readFileSync(join(base, 'jobs', 'box', s.jobId, 'stdout.log'), 'utf8')).toBe(Array.from({ length: 10 }, (_, i) => `line ${i + 1}\n`).join(''));
+      expect((await second.collect(s.jobId)).missing).toEqual([]);
+      // wait() on a third dispatcher that never saw the job adopts it from the mirror.
+      const third = dispatcher();
+      expect(await third.wait(s.jobId)).toMatchObject({ phase: 'exited', exitCode: 0 });
+      await third.close();
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -50,7 +50,9 @@ export class SetsidLauncher implements RemoteLauncher {
     const jd = shellQuote(job.layout.paths.dir);
     const r = await shell.exec(
       `command -v setsid >/dev/null 2>&1 || { echo "setsid not found (install util-linux)" >&2; exit 127; }\n` +
-        `cd / && setsid -f sh ${shellQuote(job.layout.runScript)} ${jd} </dev/null >/dev/null 2>&1`,
+        `cd / && setsid -f sh ${shellQuote(job.layout.runScript)} ${jd} </dev/null >/dev/null 2>&1\n` +
+        // Wait here (briefly) for the wrapper's pid: saves the caller a round trip to learn it.
+        `i=0; while [ ! -s ${jd}/pid ] && [ ! -e ${jd}/exit ] && [ $i -lt 50 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i + 1)); done; exit 0`,
     );
     if (r.code !== 0) throw new Error(`${shell.describe}: cannot start job ${job.spec.jobId}: ${r.stderr.trim() || `exit ${r.code}`}`);
     return undefined;

@@ -4,7 +4,7 @@
  * Same contract as SshShell: uploads and downloads are copies checked by sha256.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, open, rename, rm, stat, chmod } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hashMismatch, sha256File } from './hash';
 import type { ExecResult, RemoteShell } from './shell';
@@ -72,6 +72,16 @@ export class LocalShell implements RemoteShell {
 
   async upload(localPath: string, remotePath: string): Promise<{ sha256: string; bytes: number }> {
     return this.copyChecked(localPath, remotePath, `upload ${localPath} → ${remotePath}`);
+  }
+
+  async uploadMany(files: Array<{ local: string; remote: string }>): Promise<Array<{ sha256: string; bytes: number }>> {
+    const out: Array<{ sha256: string; bytes: number }> = [];
+    for (const f of files) out.push(await this.upload(f.local, f.remote));
+    return out;
+  }
+
+  async writeFile(path: string, data: string | Buffer): Promise<void> {
+    await writeFile(path, data);
   }
 
   async download(remotePath: string, localPath: string): Promise<{ sha256: string; bytes: number }> {

@@ -1,11 +1,12 @@
 /**
- * Puts a job on the target: the local work dir (with the inputs the kernel materialized)
+ * Puts a job on the target with few remote commands (each costs a process start on the
+ * server; SFTP transfers do not): the local work dir (with the inputs the kernel materialized)
  * is uploaded as the job's remote cwd, staged files go to the content-addressed cache
  * (uploaded once per content), and the job directory appears atomically (`mv -T` of a
  * fully written temp dir), so a half-uploaded job is never mistaken for a real one.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, posix, relative } from 'node:path';
 import { renderJobScript, shellQuote } from '../local/job-dir';
 import type { JobSpec } from '../types';
@@ -13,9 +14,6 @@ import { sha256File } from './hash';
 import { remoteLayout, remoteSpec, stagePath, type RemoteJobLayout } from './layout';
 import type { RemoteShell } from './shell';
 import { renderWrapper, type WrapperOptions } from './wrapper-script';
-
-/** Concurrent uploads per job (a few SFTP writes in flight hide the round trips). */
-const UPLOADS_AT_ONCE = 4;
 
 /** Runs a command that must exit 0; the error names the shell and the command's stderr. */
 export async function mustExec(shell: RemoteShell, command: string, what: string, stdin?: string): Promise<string> {
@@ -57,25 +55,18 @@ async function listFiles(dir: string): Promise<Array<{ rel: string; abs: string 
   return out;
 }
 
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 /**
- * Uploads a local directory tree (sha256 checked per file by the shell).
- * @example await uploadTree(shell, '/home/me/.sgr/work/r1/s/a1', '/r/jobs/x/work')
+ * The (local, remote) pairs that copy a local file or tree to `remote`.
+ * @example await uploadsFor('/w', '/r/jobs/x/work') // [{ local: '/w/inputs/a', remote: '/r/jobs/x/work/inputs/a' }]
  */
-export async function uploadTree(shell: RemoteShell, localDir: string, remoteDir: string): Promise<number> {
-  const files = await listFiles(localDir);
-  await mustExec(shell, `mkdir -p ${shellQuote(remoteDir)}`, `creating ${remoteDir}`);
-  await inParallel(files, UPLOADS_AT_ONCE, async (f) => {
-    await shell.upload(f.abs, posix.join(remoteDir, ...f.rel.split('/')));
+export async function uploadsFor(local: string, remote: string): Promise<Array<{ local: string; remote: string }>> {
+  const s = await stat(local).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
   });
-  return files.length;
+  if (!s) return [];
+  if (s.isFile()) return [{ local, remote }];
+  return (await listFiles(local)).map((f) => ({ local: f.abs, remote: posix.join(remote, ...f.rel.split('/')) }));
 }
 
 /** Content hash of a file or a directory tree (paths, modes and file hashes). */
@@ -90,13 +81,21 @@ async function contentHash(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+interface StagePlan {
+  /** local → remote prefix pairs for rewriting argv and env. */
+  map: Array<[string, string]>;
+  uploads: Array<{ local: string; remote: string }>;
+  /** Shell that publishes the uploaded temp dirs as `<root>/stage/<sha>`. */
+  publish: string[];
+}
+
 /**
- * Uploads staged paths into `<root>/stage/<sha>/` unless that content is already there;
- * returns the local → remote prefix map for rewriting argv and env.
- * @example await stageAll(shell, '/r', ['/home/me/exp/train.py']) // [['/home/me/exp/train.py', '/r/stage/9f…/train.py']]
+ * Plans the upload of staged paths into `<root>/stage/<sha>/`, skipping content already
+ * there (one exec checks all of them).
  */
-export async function stageAll(shell: RemoteShell, root: string, stage: string[]): Promise<Array<[string, string]>> {
-  const map: Array<[string, string]> = [];
+async function planStage(shell: RemoteShell, root: string, stage: string[]): Promise<StagePlan> {
+  const plan: StagePlan = { map: [], uploads: [], publish: [] };
+  const entries: Array<{ local: string; dir: string }> = [];
   for (const local of stage) {
     let sha: string;
     try {
@@ -104,19 +103,25 @@ export async function stageAll(shell: RemoteShell, root: string, stage: string[]
     } catch (err) {
       throw new Error(`stage path ${local}: ${(err as Error).message}`);
     }
-    const dir = posix.join(root, 'stage', sha);
-    const remote = stagePath(root, sha, local);
-    map.push([local, remote]);
-    const present = await shell.exec(`[ -e ${shellQuote(`${dir}/.complete`)} ]`);
-    if (present.code === 0) continue;
-    const tmp = `${dir}.tmp-${randomBytes(4).toString('hex')}`;
-    const tmpTarget = posix.join(tmp, posix.basename(local));
-    if ((await stat(local)).isDirectory()) await uploadTree(shell, local, tmpTarget);
-    else await shell.upload(local, tmpTarget);
-    // Someone else may have staged the same content meanwhile: theirs is as good as ours.
-    await mustExec(shell, `touch ${shellQuote(`${tmp}/.complete`)} && { mv -T ${shellQuote(tmp)} ${shellQuote(dir)} 2>/dev/null || rm -rf ${shellQuote(tmp)}; }`, `staging ${local}`);
+    entries.push({ local, dir: posix.join(root, 'stage', sha) });
+    plan.map.push([local, stagePath(root, sha, local)]);
   }
-  return map;
+  if (entries.length === 0) return plan;
+  const present = await mustExec(
+    shell,
+    `for d in ${entries.map((e) => shellQuote(e.dir)).join(' ')}; do [ -e "$d/.complete" ] && printf '%s\\n' "$d"; done; exit 0`,
+    'checking the stage cache',
+  );
+  const have = new Set(present.split('\n'));
+  for (const e of entries) {
+    if (have.has(e.dir)) continue;
+    have.add(e.dir); // the same content staged twice in one job
+    const tmp = `${e.dir}.tmp-${randomBytes(4).toString('hex')}`;
+    plan.uploads.push(...(await uploadsFor(e.local, posix.join(tmp, posix.basename(e.local)))));
+    // Someone else may have staged the same content meanwhile: theirs is as good as ours.
+    plan.publish.push(`touch ${shellQuote(`${tmp}/.complete`)} && { mv -T ${shellQuote(tmp)} ${shellQuote(e.dir)} 2>/dev/null || rm -rf ${shellQuote(tmp)}; }`);
+  }
+  return plan;
 }
 
 export interface PreparedJob {
@@ -128,34 +133,41 @@ export interface PreparedJob {
 }
 
 /**
- * Uploads everything a job needs and creates its directory atomically. An existing job
- * directory is left alone (`created: false`): submit is idempotent by job id.
- * @example const { layout, created } = await prepareJob(shell, '/r', spec, { timeoutMs: 0, graceMs: 5000 });
+ * Uploads everything a job needs (one uploadMany) and creates its directory atomically
+ * (one exec). An existing job directory is left alone (`created: false`): submit is
+ * idempotent by job id. `scratch` is a local dir for the generated files (job.sh, …).
+ * @example const { layout, created } = await prepareJob(shell, '/r', spec, { timeoutMs: 0, graceMs: 5000 }, mirrorDir);
  */
-export async function prepareJob(shell: RemoteShell, root: string, spec: JobSpec, wrapper: WrapperOptions): Promise<PreparedJob> {
+export async function prepareJob(shell: RemoteShell, root: string, spec: JobSpec, wrapper: WrapperOptions, scratch: string): Promise<PreparedJob> {
   const layout = remoteLayout(root, spec);
   const existing = await readRemoteSpec(shell, layout);
   if (existing) return { layout, remote: existing, created: false };
-  const staged = spec.stage?.length ? await stageAll(shell, root, spec.stage) : [];
-  const remote = remoteSpec(spec, layout, staged);
+  const stage = await planStage(shell, root, spec.stage ?? []);
+  const remote = remoteSpec(spec, layout, stage.map);
 
   const tmp = posix.join(root, 'jobs', `.tmp-${spec.jobId}-${randomBytes(4).toString('hex')}`);
-  await uploadTree(shell, spec.cwd, posix.join(tmp, 'work'));
-  const files: Array<[string, string]> = [
+  const generated: Array<[string, string]> = [
     ['job.sh', renderJobScript(remote, layout.paths)],
     ['spec.json', `${JSON.stringify(remote, null, 2)}\n`],
     ['run.sh', renderWrapper(wrapper)],
   ];
-  for (const [name, text] of files) await mustExec(shell, `cat >${shellQuote(posix.join(tmp, name))}`, `writing ${name} of job ${spec.jobId}`, text);
-  const mkCheckpoints = layout.checkpoints ? `mkdir -p ${shellQuote(layout.checkpoints)} && ` : '';
-  const moved = await shell.exec(`${mkCheckpoints}mv -T ${shellQuote(tmp)} ${shellQuote(layout.paths.dir)}`);
-  if (moved.code !== 0) {
-    await shell.exec(`rm -rf ${shellQuote(tmp)}`);
-    const again = await readRemoteSpec(shell, layout);
-    if (again) return { layout, remote: again, created: false };
-    throw new Error(`${shell.describe}: cannot create job directory ${layout.paths.dir}: ${moved.stderr.trim()}`);
+  await mkdir(scratch, { recursive: true });
+  const uploads = [...stage.uploads, ...(await uploadsFor(spec.cwd, posix.join(tmp, 'work')))];
+  for (const [name, text] of generated) {
+    await writeFile(join(scratch, name), text);
+    uploads.push({ local: join(scratch, name), remote: posix.join(tmp, name) });
   }
-  return { layout, remote, created: true };
+  await shell.uploadMany(uploads);
+  const commands = [
+    ...stage.publish,
+    `mkdir -p ${shellQuote(posix.join(tmp, 'work'))}${layout.checkpoints ? ` ${shellQuote(layout.checkpoints)}` : ''}`,
+    `mv -T ${shellQuote(tmp)} ${shellQuote(layout.paths.dir)} && echo created || rm -rf ${shellQuote(tmp)}`,
+  ];
+  const out = await mustExec(shell, commands.join('\n'), `creating job directory ${layout.paths.dir}`);
+  if (out.trim().endsWith('created')) return { layout, remote, created: true };
+  const again = await readRemoteSpec(shell, layout);
+  if (again) return { layout, remote: again, created: false };
+  throw new Error(`${shell.describe}: cannot create job directory ${layout.paths.dir}`);
 }
 
 /**

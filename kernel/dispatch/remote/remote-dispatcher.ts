@@ -7,6 +7,7 @@
  * backoff, and the mirror continues from its last byte.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { exists } from '../local/disk-state';
 import { isSafeJobId, jobPaths, shellQuote, validateSpec } from '../local/job-dir';
 import { readLogPage } from '../local/read-log';
@@ -174,7 +175,7 @@ export class RemoteDispatcher implements Dispatcher {
     await mkdir(job.paths.dir, { recursive: true });
     await writeFile(job.paths.spec, `${JSON.stringify(job.spec, null, 2)}\n`);
     const root = await this.root();
-    const prepared = await retryLost(() => prepareJob(this.o.shell, root, job.spec, { timeoutMs: job.spec.timeoutMs, graceMs: this.graceMs }), this.tries);
+    const prepared = await retryLost(() => prepareJob(this.o.shell, root, job.spec, { timeoutMs: job.spec.timeoutMs, graceMs: this.graceMs }, join(job.paths.dir, 'remote')), this.tries);
     job.layout = prepared.layout;
     job.remote = prepared.remote;
     return this.attach(job);
@@ -189,10 +190,7 @@ export class RemoteDispatcher implements Dispatcher {
       job.launchedAt = Date.now();
       const native = await retryLost(() => this.o.launcher.launch(this.o.shell, this.launched(job)), this.tries);
       if (native) job.nativeId = native;
-      for (let i = 0; i < 20 && !state.claimed; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        state = await retryLost(() => this.readOne(job), this.tries);
-      }
+      state = await retryLost(() => this.readOne(job), this.tries);
     }
     if (state.pid) this.sawPid(job, state);
     if (job.pendingKill) await this.signal(job.spec.jobId, job.pendingKill, this.graceMs);

@@ -36,6 +36,14 @@ export interface RemoteShell {
   read(path: string, offset: number, maxBytes: number): Promise<Buffer>;
   /** Copies a local file to the remote path (parents created); returns the sha256 the remote side computed. */
   upload(localPath: string, remotePath: string): Promise<{ sha256: string; bytes: number }>;
+  /**
+   * Uploads many files with two remote commands in all (one `mkdir -p` for the parents,
+   * one `sha256sum` for the check) — a remote exec costs a process start on the server,
+   * an SFTP write does not. Results in the order of `files`. (Added by the ssh helper.)
+   */
+  uploadMany(files: Array<{ local: string; remote: string }>): Promise<Array<{ sha256: string; bytes: number }>>;
+  /** Writes a small remote file (parents must exist). (Added by the ssh helper.) */
+  writeFile(path: string, data: string | Buffer): Promise<void>;
   /** Copies a remote file to the local path; checks the remote sha256 against the bytes received. */
   download(remotePath: string, localPath: string): Promise<{ sha256: string; bytes: number }>;
   close(): Promise<void>;

@@ -13,6 +13,8 @@
  * - `ended` (epoch ms, remote clock) lets the local mirror compute the duration with one
  *   clock instead of mixing the remote start with a local end.
  *
+ * `kill -TERM -<pgid>` without `--`: dash's kill builtin rejects `--`.
+ *
  * Started as `sh run.sh <jobdir>` by a RemoteLauncher: `setsid -f` (own session and
  * process group: pid = pgid, so `kill -- -<pid>` reaches the whole tree) or `sbatch`.
  */
@@ -53,10 +55,10 @@ watchdog() {
   while [ "$n" -lt ${timeoutS} ] && [ ! -e "$jd/exit" ]; do sleep 1; n=$((n + 1)); done
   [ -e "$jd/exit" ] && exit 0
   ( set -C; printf 'timeout\\n' >"$jd/killed" ) 2>/dev/null
-  kill -TERM -- -$$ 2>/dev/null
+  kill -TERM -$$ 2>/dev/null
   n=0
   while [ "$n" -lt ${graceS} ] && [ ! -e "$jd/exit" ]; do sleep 1; n=$((n + 1)); done
-  [ -e "$jd/exit" ] || kill -KILL -- -$$ 2>/dev/null
+  [ -e "$jd/exit" ] || kill -KILL -$$ 2>/dev/null
 }
 if [ -e "$jd/killed" ]; then code=143
 else
@@ -84,8 +86,8 @@ export function signalGroupCommand(jobDir: string, reason: 'timeout' | 'cancel' 
     `[ -e "$jd/exit" ] && exit 0`,
     `p=; { IFS=' ' read -r p _ <"$jd/pid"; } 2>/dev/null`,
     `[ -n "$p" ] || exit 0`,
-    `kill -TERM -- -"$p" 2>/dev/null`,
-    `setsid -f sh -c 'sleep ${graceS}; [ -e "$1/exit" ] || kill -KILL -- -"$2" 2>/dev/null' sh "$jd" "$p" </dev/null >/dev/null 2>&1`,
+    `kill -TERM -"$p" 2>/dev/null`,
+    `setsid -f sh -c 'sleep ${graceS}; [ -e "$1/exit" ] || kill -KILL -"$2" 2>/dev/null' sh "$jd" "$p" </dev/null >/dev/null 2>&1`,
     'exit 0',
   ].join('\n');
 }
