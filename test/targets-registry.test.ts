@@ -9,7 +9,7 @@ import type { Dispatcher } from '../kernel/dispatch/types';
 import { createDispatcher } from '../kernel/targets/factory';
 import { TargetRegistry } from '../kernel/targets/registry';
 import type { TargetConfig } from '../kernel/targets/schema';
-import { openKernel, plan, tempDir } from './helpers';
+import { openKernel, plan, runPlan, tempDir } from './helpers';
 
 let kernel: Kernel | null = null;
 afterEach(async () => {
@@ -78,6 +78,23 @@ describe('target registry', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]!.message).toContain('unknown target "gpu1" (known: local; ');
     expect(issues[0]!.message).toContain(`${join(home, 'targets.yaml')} has problems: ${join(home, 'targets.yaml')}:6 targets.gpu1.port`);
+  });
+
+  it('a typo in targets.yaml does not stop local: its dispatcher, config and check keep working; other targets throw the problems', async () => {
+    const home = tempDir();
+    const file = join(home, 'targets.yaml');
+    writeFileSync(file, TWO_TARGETS);
+    kernel = openKernel(home);
+    expect(kernel.dispatchers.get('gpu1')?.kind).toBe('ssh');
+    const local = kernel.dispatchers.get('local');
+    writeFileSync(file, TWO_TARGETS.replace('port: 1,', 'port: one,'));
+    expect(kernel.dispatchers.get('local')).toBe(local); // the same one: never two watching $SGR_HOME/jobs
+    expect(kernel.targetConfig('local')).toEqual({ kind: 'local' });
+    expect(kernel.targetConfig('gpu1')).toBeUndefined();
+    expect(() => kernel!.dispatchers.get('gpu1')).toThrow(`${file}:3 targets.gpu1.port: expected a number, got "one"`);
+    expect((await kernel.dispatchers.check('local')).ok).toBe(true);
+    const { state } = await runPlan(kernel, plan({ steps: [{ id: 'a', skill: 'shell', params: { command: 'true' } }] }));
+    expect(state).toBe('COMPLETED');
   });
 
   it('an unknown target in a plan names targets.yaml', () => {

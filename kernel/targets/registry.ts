@@ -26,6 +26,8 @@ type Factory = (name: string, config: TargetConfig, ctx: DispatcherContext) => D
 /** A probe may hang on a silent host; the check reports that instead of waiting forever. */
 const PROBE_LIMIT_MS = 60_000;
 
+const LOCAL_ONLY: ReadonlyMap<string, TargetConfig> = new Map([['local', { kind: 'local' }]]);
+
 export class TargetRegistry implements DispatcherLookup {
   readonly file: string;
   private configs = new Map<string, TargetConfig>();
@@ -50,8 +52,7 @@ export class TargetRegistry implements DispatcherLookup {
 
   /** Names usable now, never throwing: only `local` while targets.yaml is broken (see `problem`). */
   usableNames(): string[] {
-    this.refresh();
-    return this.error ? ['local'] : [...this.configs.keys()];
+    return [...this.usable().keys()];
   }
 
   /** Whether targets.yaml exists (without it, only `local`). */
@@ -66,19 +67,26 @@ export class TargetRegistry implements DispatcherLookup {
     return this.error;
   }
 
-  /** The config of a target (resources, maxJobs for the scheduler); undefined when unknown. */
+  /**
+   * The config of a target (resources, maxJobs for the scheduler); undefined when unknown.
+   * Never throws: while targets.yaml is broken, only a plain `local` is known.
+   */
   config(name: string): TargetConfig | undefined {
-    return this.current().get(name);
+    return this.usable().get(name);
   }
 
   /**
-   * The dispatcher of a target, created on first use. Unknown target: undefined. A broken
-   * targets.yaml throws its problems (a run must not silently lose its remote target).
+   * The dispatcher of a target, created on first use. Unknown target: undefined. While
+   * targets.yaml is broken, `local` keeps working (a typo must not stop local runs) and any
+   * other target throws the file's problems (a run must not silently lose its remote target).
    */
   get(name: string): Dispatcher | undefined {
-    const config = this.current().get(name);
+    if (this.problem() && name !== 'local') throw this.error!;
+    const config = this.usable().get(name);
     if (!config) return undefined;
-    const json = JSON.stringify(config);
+    // local's dispatcher does not depend on its config (description, resources): it is never
+    // replaced, so no second one ever watches $SGR_HOME/jobs.
+    const json = config.kind === 'local' ? 'local' : JSON.stringify(config);
     const have = this.live.get(name);
     if (have && have.json === json) return have.dispatcher;
     if (have) this.retired.push(have.dispatcher);
@@ -101,7 +109,7 @@ export class TargetRegistry implements DispatcherLookup {
     }
     if (probe.latencyMs === 0 && !probe.ok) probe.latencyMs = Math.round(performance.now() - t0);
     const recorded: RecordedProbe = { ...probe, at: Date.now() };
-    if (this.current().has(name)) recordProbe(this.home, name, recorded);
+    if (this.usable().has(name)) recordProbe(this.home, name, recorded);
     return recorded;
   }
 
@@ -117,8 +125,8 @@ export class TargetRegistry implements DispatcherLookup {
   }
 
   private async probe(name: string): Promise<TargetProbe> {
-    const config = this.current().get(name);
-    if (!config) throw new Error(`no such target (known: ${this.names().join(', ')}; declared in ${this.file})`);
+    const config = this.usable().get(name);
+    if (!config) throw new Error(`no such target (known: ${this.usableNames().join(', ')}; declared in ${this.file})`);
     const dispatcher = this.get(name)!;
     if (config.kind === 'local' && !dispatcher.probe) return probeLocal();
     if (!dispatcher.probe) return { ok: false, latencyMs: 0, details: {}, error: `target "${name}": the ${config.kind} dispatcher cannot probe its target` };
@@ -144,6 +152,11 @@ export class TargetRegistry implements DispatcherLookup {
         return c;
       },
     };
+  }
+
+  private usable(): ReadonlyMap<string, TargetConfig> {
+    this.refresh();
+    return this.error ? LOCAL_ONLY : this.configs;
   }
 
   private current(): Map<string, TargetConfig> {
