@@ -51,3 +51,30 @@ describe.runIf(requireDocker())('docker dispatcher across a dockerd restart', ()
     await d.close();
   });
 });
+
+describe.runIf(requireDocker())('docker dispatcher across a dockerd restart without live-restore', () => {
+  let daemon: DockerdHandle;
+  let env: DockerEnv;
+  beforeAll(async () => {
+    daemon = await startDockerd();
+    env = await dockerEnv(daemon);
+  });
+  afterAll(async () => {
+    await daemon?.dispose();
+  });
+
+  it('the engine stops the container: the job is lost (retried by the kernel), not failed; a job that fails by itself is not', async () => {
+    const d = env.dispatcher();
+    const spec = shellSpec(env, COUNTER);
+    const warnings: string[] = [];
+    await d.submit(spec, { onWarning: (w) => warnings.push(w) });
+    await containerRunning(env.docker, spec.jobId);
+    await daemon.restart();
+    expect(await d.wait(spec.jobId)).toMatchObject({ phase: 'lost' });
+    expect(warnings.join('\n')).toMatch(/stopped from outside SGR/);
+    const failing = shellSpec(env, 'kill -TERM $$');
+    await d.submit(failing);
+    expect(await d.wait(failing.jobId)).toMatchObject({ phase: 'exited', exitCode: 143 });
+    await d.close();
+  });
+});

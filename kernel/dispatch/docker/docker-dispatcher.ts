@@ -7,8 +7,8 @@
  * protocol events arrive through the mounted `io/events.jsonl`, and the ended state is
  * written to the job dir before the container is removed, so status, readLog and collect
  * keep working afterwards. A dockerd restart is survived by reconnecting with backoff: with
- * `--live-restore` the job keeps running; without it the engine stops the container and the
- * job ends with that exit code (SIGTERM, 143) and is retried by the kernel's policy.
+ * `--live-restore` the job keeps running; without it the engine stops the container, and a
+ * job stopped from outside SGR is reported `lost`, which the kernel retries (job-watch.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
@@ -60,7 +60,7 @@ export class DockerDispatcher implements Dispatcher {
   ) {
     this.docker = dockerClient(target);
     this.graceMs = options.graceMs ?? 5000;
-    this.watch = new JobWatch(this.docker, options.pollMs ?? 100, options.reconnectMs ?? 300_000, () => this.closed, (job, end) => this.finish(job, end));
+    this.watch = new JobWatch(this.docker, options.pollMs ?? 100, options.reconnectMs ?? 300_000, () => this.closed, (job, end, why) => this.finish(job, end, why));
   }
 
   async submit(spec: JobSpec, listener?: JobListener): Promise<JobStatus> {
@@ -134,6 +134,8 @@ export class DockerDispatcher implements Dispatcher {
   }
 
   async preempt(jobId: string, graceMs: number): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (job) job.preempting = true;
     await this.signal(jobId, graceMs);
   }
 

@@ -25,6 +25,8 @@ export interface DockerJob {
   mirror?: LogMirror;
   poller?: NodeJS.Timeout;
   timeout?: Deadline;
+  /** This dispatcher sent the preemption warning: a SIGTERM death is then not from outside. */
+  preempting?: boolean;
   /** A cancel that arrived before the container existed; applied once it runs. */
   pendingKill?: 'timeout' | 'cancel';
   submitted: Promise<JobStatus>;

@@ -1,10 +1,13 @@
 /**
  * Follows a running job container: hands new logs/events to listeners every `pollMs`,
  * keeps the log mirror following, and waits for the container to exit — across dockerd
- * restarts, by retrying with backoff until `reconnectMs` of continuous outage.
+ * restarts, by retrying with backoff until `reconnectMs` of continuous outage. A container
+ * that died of a signal nobody in SGR sent (docker stop, a dockerd restart without
+ * live-restore) is `lost`, not failed: the job did nothing wrong and the kernel retries it.
  */
 import type Docker from 'dockerode';
 import type { JobStatus } from '../types';
+import { readKilledFile } from '../local/job-dir';
 import { httpStatus, sleep } from './connect';
 import { inOrder, isEnded, warnJob, type DockerJob } from './docker-job';
 import type { EndState } from './job-files';
@@ -48,7 +51,35 @@ export class JobWatch {
     } catch (err) {
       warnJob(job, `logs may be incomplete: ${(err as Error).message}`);
     }
-    return this.onEnd(job, { phase: 'exited', exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled === true });
+    const exitCode = info.State.ExitCode;
+    const oomKilled = info.State.OOMKilled === true;
+    // A cancel by an earlier kernel process is only on disk.
+    job.killedBy ??= await readKilledFile(job.paths);
+    if (exitCode !== 0 && !oomKilled && !job.killedBy && !job.preempting) {
+      const outside = await this.stoppedFromOutside(info).catch(() => exitCode > 128);
+      if (outside) {
+        return this.onEnd(job, LOST, `its container was stopped from outside SGR (exit ${exitCode}: docker stop/kill, or a dockerd restart without --live-restore)`);
+      }
+    }
+    return this.onEnd(job, { phase: 'exited', exitCode, oomKilled });
+  }
+
+  /**
+   * Did the engine signal the container without us? A dockerd shutting down without
+   * live-restore stops its containers exactly like `docker stop`: a `kill` event. An error
+   * (the daemon is going away right now) is answered by the caller.
+   */
+  private async stoppedFromOutside(info: Docker.ContainerInspectInfo): Promise<boolean> {
+    const since = Math.floor(Date.parse(info.State.StartedAt) / 1000) - 1;
+    const stream = (await this.docker.getEvents({
+      since,
+      // Fractional "now": the event stream ends at once instead of waiting for the next second.
+      until: (Date.now() / 1000).toFixed(3) as unknown as number,
+      filters: { type: ['container'], container: [info.Id], event: ['kill'] },
+    })) as unknown as NodeJS.ReadableStream;
+    let text = '';
+    for await (const chunk of stream) text += String(chunk);
+    return text.trim().length > 0;
   }
 
   private async followLogs(job: DockerJob): Promise<void> {
