@@ -1,5 +1,7 @@
 /** The kernel's target registry: lazy dispatchers, targets.yaml edits, probes and the process table. */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Kernel } from '../kernel/api/kernel';
@@ -49,6 +51,36 @@ describe('target registry', () => {
     expect(reg.get('nope')).toBeUndefined();
     expect(built).toEqual(['gpu1', 'local']);
     await reg.close();
+  });
+
+  it('opening the kernel, listing, validating and the process table never connect to a target; a check does', async () => {
+    let connections = 0;
+    const server = createServer((sock) => {
+      connections++;
+      sock.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const home = tempDir();
+      const key = join(home, 'id_ed25519');
+      expect(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]).status).toBe(0);
+      writeFileSync(join(home, 'targets.yaml'), `targets:\n  gpu1: { kind: ssh, host: 127.0.0.1, port: ${port}, user: u, key: ${key} }\n`);
+      kernel = openKernel(home);
+      expect(kernel.targets()).toEqual(['local', 'gpu1']);
+      expect(kernel.validate(plan({ steps: [{ id: 'a', skill: 'noop', target: 'gpu1' }] }))).toEqual([]);
+      for (const m of ['targets.list', 'targets.file', 'jobs.list'] as const) expect((await dispatchCall(kernel, m, {})).ok).toBe(true);
+      await kernel.close();
+      kernel = null;
+      expect(connections).toBe(0);
+      kernel = openKernel(home);
+      const probe = await kernel.dispatchers.check('gpu1');
+      expect(probe.ok).toBe(false);
+      expect(probe.error).toContain('gpu1');
+      expect(connections).toBeGreaterThan(0);
+    } finally {
+      server.close();
+    }
   });
 
   it('re-reads an edited targets.yaml: a changed target gets a new dispatcher, an unchanged one keeps its own', async () => {
