@@ -3,7 +3,7 @@
  * runs, per-target and per-run quotas, OOM retries that change the job, poison steps
  * dead-lettered while the rest goes on. Targets come from a real targets.yaml.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCall } from '../kernel/api/dispatch';
@@ -109,6 +109,41 @@ describe('scheduler in one kernel', () => {
     expect(await kernel.execute(id)).toBe('COMPLETED');
     const { maxAtOnce } = analyse(log);
     expect(maxAtOnce).toBe(2);
+  });
+
+  it('kills a preempted job that ignores SIGTERM after the grace period; the attempt still counts as preempted', async () => {
+    const h = home('{ maxJobs: 1 }');
+    process.env.SGR_PREEMPT_GRACE_MS = '300';
+    try {
+      kernel = openKernel(h);
+    } finally {
+      delete process.env.SGR_PREEMPT_GRACE_MS;
+    }
+    const k = kernel;
+    const mark = join(h, 'ran-once');
+    const low = k.createRun(plan({
+      steps: [{ id: 'stubborn', skill: 'shell', preemptible: true, retry: { max: 0 }, params: { command: `if [ -e "${mark}" ]; then echo second; exit 0; fi; touch "${mark}"; trap '' TERM; sleep 30 & wait` } }],
+    }));
+    const lowDone = k.execute(low);
+    await until('the stubborn job running', () => (existsSync(mark) ? true : null));
+    const high = k.createRun(plan({ steps: [{ id: 'urgent', skill: 'shell', priority: 5, params: { command: 'echo urgent' } }] }));
+    expect(await k.execute(high)).toBe('COMPLETED');
+    expect(await lowDone).toBe('COMPLETED');
+    // SIGKILLed after the grace: nothing of attempt 1's process group is left (sleep 30 ignored SIGTERM).
+    const pgid = Number(readFileSync(join(h, 'jobs', `${low}.stubborn.1`, 'pid'), 'utf8').split(' ')[0]);
+    const gone = (): boolean => {
+      try {
+        process.kill(-pgid, 0);
+        return false;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'ESRCH';
+      }
+    };
+    expect(await until('the stubborn process group killed', () => (gone() ? true : null), 10_000)).toBe(true);
+    expect(k.steps(low)[0]).toMatchObject({ state: 'COMPLETED', attempt: 2 });
+    const kinds = listEvents(k.db, low).filter((e) => e.step_id === 'stubborn').map((e) => `${e.kind}@${e.attempt}`);
+    expect(kinds).toContain('step.preempted@1');
+    expect(kinds.some((x) => x.startsWith('step.failed'))).toBe(false);
   });
 
   it('retries an OOM with a smaller batch: the dotted param is scaled, floored, and each change journaled', async () => {
