@@ -99,6 +99,23 @@ const pidAlive = (pid: number): boolean => {
   }
 };
 
+describe('SshDispatcher probe', () => {
+  it('reports CPUs, memory and the server banner; an unreachable target is ok: false with the reason', async () => {
+    const d = dispatcher();
+    const probe = await d.probe();
+    await d.close();
+    expect(probe.ok).toBe(true);
+    expect(probe.resources?.cpus).toBeGreaterThan(0);
+    expect(probe.resources?.memoryMb).toBeGreaterThan(0);
+    expect(probe.details.server).toMatch(/^OpenSSH/);
+    const down = dispatcher(sshd.target({ port: 1, root: remoteRoot }));
+    const bad = await down.probe();
+    await down.close();
+    expect(bad).toMatchObject({ ok: false });
+    expect(bad.error).toMatch(/target "box".*cannot connect/);
+  });
+});
+
 describe('SshDispatcher faults', () => {
   it('a killed connection mid-job: the job keeps running, the dispatcher reconnects, every line arrives once', async () => {
     const d = dispatcher();

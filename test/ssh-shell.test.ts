@@ -50,6 +50,24 @@ describe('SshShell', () => {
     }
   });
 
+  it('uploads many files with one check and writes small files', async () => {
+    const sh = new SshShell('t', sshd.target());
+    try {
+      const files = [1, 2, 3].map((i) => {
+        const local = join(dir, `many-${i}.txt`);
+        writeFileSync(local, `file ${i}\n`);
+        return { local, remote: join(dir, 'many', `d${i}`, `f${i}.txt`) };
+      });
+      const sums = await sh.uploadMany(files);
+      expect(sums.map((s) => s.bytes)).toEqual([7, 7, 7]);
+      expect(readFileSync(files[2]!.remote, 'utf8')).toBe('file 3\n');
+      await sh.writeFile(join(dir, 'many', 'note.txt'), 'hello');
+      expect(readFileSync(join(dir, 'many', 'note.txt'), 'utf8')).toBe('hello');
+    } finally {
+      await sh.close();
+    }
+  });
+
   it('a connection killed mid-command is ConnectionLostError, never success; the next call reconnects', async () => {
     const sh = new SshShell('t', sshd.target(), { backoffMs: { initial: 50, max: 200 } });
     try {
