@@ -87,32 +87,45 @@ test('a card per target; Test connection shows probed resources for good targets
   await expect(targets.status('down')).toHaveAttribute('data-status', 'failed');
 });
 
-test("a CLI run's running job appears in the process table, then leaves it", async ({ page, served }) => {
+test("a CLI run's running jobs, on local and over ssh, appear in the process table with their target, then leave it", async ({ page, served }) => {
   const targets = new TargetsPage(page);
   await targets.open(served.url);
   await expect(targets.processTable).toHaveAttribute('data-count', '0');
   await expect(targets.queueTable).toBeVisible();
 
   const dir = mkdtempSync(join(tmpdir(), 'sgr-e2e-targets-'));
-  writeFileSync(join(dir, 'experiment.yaml'), 'version: 1\nname: e2e-targets\nsteps:\n  slow:\n    skill: shell\n    params: { command: "sleep 4" }\n');
+  writeFileSync(
+    join(dir, 'experiment.yaml'),
+    [
+      'version: 1',
+      'name: e2e-targets',
+      'steps:',
+      '  slow: { skill: shell, params: { command: "sleep 5" } }',
+      '  far: { skill: shell, target: lab, params: { command: "sleep 5" } }',
+    ].join('\n'),
+  );
   const cli = served.spawnSgr(['run', join(dir, 'experiment.yaml')]);
   let out = '';
+  let err = '';
   cli.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  cli.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((r) => cli.on('exit', r));
 
-  await expect(targets.processRows).toHaveCount(1);
+  await expect(targets.processRows).toHaveCount(2);
   const runId = /^(\d{8}-\d{6}-[0-9a-f]{6})/m.exec(out)?.[1];
   expect(runId).toBeTruthy();
-  const row = targets.processRow(`${runId}.slow.1`);
-  await expect(row).toHaveAttribute('data-state', 'running');
-  await expect(row).toHaveAttribute('data-target', 'local');
-  await expect(row).toContainText('e2e-targets');
-  // The scheduler holds a slot of local for it meanwhile.
-  await expect(page.getByTestId(`queue-row-${runId}.slow.1`)).toHaveAttribute('data-state', 'running');
+  for (const [step, target] of [['slow', 'local'], ['far', 'lab']] as const) {
+    const row = targets.processRow(`${runId}.${step}.1`);
+    await expect(row).toHaveAttribute('data-state', 'running');
+    await expect(row).toHaveAttribute('data-target', target);
+    await expect(row).toContainText('e2e-targets');
+    // The scheduler holds a slot of the target for it meanwhile.
+    await expect(page.getByTestId(`queue-row-${runId}.${step}.1`)).toHaveAttribute('data-state', 'running');
+  }
   await shot(page, 'targets-process-table');
 
-  expect(await exited).toBe(0);
+  expect(await exited, err).toBe(0);
   await expect(targets.processRows).toHaveCount(0);
   await expect(targets.processTable).toHaveAttribute('data-count', '0');
-  await expect(page.getByTestId(`queue-row-${runId}.slow.1`)).toHaveCount(0);
+  await expect(page.locator('[data-testid^="queue-row-"]')).toHaveCount(0);
 });
