@@ -57,8 +57,8 @@ export function decide(
   for (const r of rows) if (r.state === 'queued' && !alive(r.owner)) {
     decision.reasons.set(r.job_key, `its process (${describeOwner(r.owner)}) is gone; \`sgr resume ${r.run_id}\` takes it over in place`);
   }
-  /** target → the entry that blocks it. */
-  const blocked = new Map<string, QueueRow>();
+  /** target → what its first entry that did not fit lacks; the entries behind it wait too. */
+  const blockedBy = new Map<string, string>();
   const preempting = new Set(live.filter((r) => r.state === 'preempting').map((r) => r.target));
 
   for (const r of live) {
@@ -74,9 +74,10 @@ export function decide(
       decision.reasons.set(r.job_key, `target ${r.target}: ${inRunOnTarget} of ${cap.maxJobsPerRun} jobs per run running (maxJobsPerRun)`);
       continue;
     }
-    const head = blocked.get(r.target);
-    if (head) {
-      decision.reasons.set(r.job_key, `behind ${head.step_id} (run ${head.run_id}, priority ${head.priority}) on target ${r.target}`);
+    const head = blockedBy.get(r.target);
+    if (head !== undefined) {
+      // Worded without the head's name, so the reason stays put while the line moves (no rewrite per admission).
+      decision.reasons.set(r.job_key, `target ${r.target}: ${head}; waiting behind earlier or higher-priority entries`);
       continue;
     }
     const short = shortage(use(r.target), r, cap);
@@ -85,7 +86,7 @@ export function decide(
       decision.admit.push(r.job_key);
       continue;
     }
-    blocked.set(r.target, r);
+    blockedBy.set(r.target, short);
     decision.reasons.set(r.job_key, `target ${r.target}: ${short}`);
     if (preempting.has(r.target) || !canPreempt(r.target)) continue;
     const victims = chooseVictims(live, r, use(r.target), cap);
