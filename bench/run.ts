@@ -15,13 +15,15 @@ import { benchChart } from './chart';
 import { benchEditor } from './editor';
 import { benchRunsBrowser } from './runs-browser';
 import { benchMetrics } from './metrics';
+import { benchSched, schedN } from './sched';
 import type { BenchResult } from './types';
 
 const root = resolve(import.meta.dirname, '..');
 const workDir = join(root, 'bench', '.work');
 mkdirSync(workDir, { recursive: true });
 const log = (l: string): void => void process.stderr.write(`${l}\n`);
-const wanted = process.argv.slice(2);
+// `--name=value` flags belong to a benchmark (e.g. --sched-n=100), not to the list of names.
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const all = wanted.length === 0;
 
 const sgrCli = join(root, 'bin', 'sgr.mjs');
@@ -35,6 +37,7 @@ const BENCHES: Array<{ name: string; title: string; run: () => Promise<BenchResu
   { name: 'metrics', title: 'metric ingest (appendMetrics vs raw inserts) and a 1M-point series query (rollups vs full scan)', run: () => benchMetrics({ workDir, log }) },
   { name: 'browser', title: 'runs browser at 100k runs, input to painted first row in Chromium vs runs.list alone', run: () => benchRunsBrowser({ workDir, sgrCli, log }) },
   { name: 'chart', title: '1M-point metric series from the journal to a drawn chart in Chromium', run: () => benchChart({ workDir, sgrCli, log }) },
+  { name: 'sched', title: 'scheduler overhead: 1,000 one-second jobs on 2 slots vs the ideal and make -j2', run: () => benchSched({ workDir, sgrCli, n: schedN(process.argv), log }) },
   { name: 'editor', title: 'experiment editor with a 1,000-step DAG in Chromium (open + layout, drag frame times) vs a bare React Flow page', run: () => benchEditor({ workDir, sgrCli, root, log }) },
 ];
 const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));

@@ -160,6 +160,10 @@ export async function startDockerd(opts: DockerdOptions = {}): Promise<DockerdHa
       }
       await stop();
       live.delete(handle);
+      if (sharedHandle === handle) {
+        shared = null;
+        sharedHandle = null;
+      }
       unmountUnder(dir);
       rmSync(dir, { recursive: true, force: true });
     },
@@ -186,11 +190,16 @@ process.once('exit', () => {
 });
 
 let shared: Promise<DockerdHandle> | null = null;
+let sharedHandle: DockerdHandle | null = null;
 
-/** One daemon per vitest worker process, started on first use and disposed when the worker exits. */
+/**
+ * One daemon per vitest worker process, started on first use. A test file may dispose it in
+ * afterAll (the next caller then gets a fresh one); otherwise it is stopped when the worker exits.
+ */
 export function sharedDockerd(): Promise<DockerdHandle> {
   if (!shared) {
-    shared = startDockerd();
+    shared = startDockerd().then((h) => (sharedHandle = h));
+    shared.catch(() => (shared = null));
     process.once('beforeExit', () => {
       void shared?.then((h) => h.dispose());
     });
