@@ -54,12 +54,12 @@ describe('kernel on an ssh target', () => {
         ],
       }));
       expect(state).toBe('COMPLETED');
-      const outputs = (step: string) => decodeJson<Record<string, Ref>>(kernel.steps(runId).find((s) => s.step_id === step)?.outputs_json ?? null, kernel.journal.blobs)!;
-      const sum = await kernel.cas.read(outputs('sum').s.$artifact);
+      const outputs = (step: string) => decodeJson<{ [name: string]: Ref }>(kernel.steps(runId).find((s) => s.step_id === step)?.outputs_json ?? null, kernel.journal.blobs) as { [name: string]: Ref };
+      const sum = await kernel.cas.read(outputs('sum').s!.$artifact);
       expect(sum.toString()).toBe('15\n');
-      expect(outputs('sum').s.$artifact).toContain(createHash('sha256').update(sum).digest('hex'));
+      expect(outputs('sum').s!.$artifact).toContain(createHash('sha256').update(sum).digest('hex'));
       // The job ran in the remote job directory, not in the kernel's local work dir.
-      const where = (await kernel.cas.read(outputs('gen').where.$artifact)).toString().trim();
+      const where = (await kernel.cas.read(outputs('gen').where!.$artifact)).toString().trim();
       expect(where).toBe(join(remoteRoot, 'jobs', `${runId}.gen.1`, 'work'));
       expect(where.startsWith(home)).toBe(false);
       expect(listMetrics(kernel.db, runId).map((m) => [m.name, m.step, m.value])).toEqual([['loss', 1, 0.1], ['loss', 2, 0.2]]);
