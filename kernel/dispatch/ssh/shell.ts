@@ -75,7 +75,9 @@ export class SshShell implements RemoteShell {
     await this.acquire();
     try {
       return await this.guard(live, (resolveP, reject) => {
-        live.link.client.exec(command, (err, stream) => {
+        // The server runs commands with the user's login shell (bash, zsh, fish…); the
+        // contract is /bin/sh, so hand the command to it explicitly.
+        live.link.client.exec(`exec /bin/sh -c ${shellQuote(command)}`, (err, stream) => {
           if (err) return reject(new ConnectionLostError(this.describe, `cannot open a channel for ${brief(command)}: ${err.message}`));
           this.collect(stream, command, opts, resolveP, reject);
         });
