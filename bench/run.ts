@@ -13,6 +13,7 @@ import { benchHpoQuality } from './hpo-quality';
 import { benchKernelOverhead } from './kernel-overhead';
 import { benchChart } from './chart';
 import { benchEditor } from './editor';
+import { benchDispatch } from './dispatch';
 import { benchRunsBrowser } from './runs-browser';
 import { benchMetrics } from './metrics';
 import { benchSched, schedN } from './sched';
@@ -37,6 +38,7 @@ const BENCHES: Array<{ name: string; title: string; run: () => Promise<BenchResu
   { name: 'metrics', title: 'metric ingest (appendMetrics vs raw inserts) and a 1M-point series query (rollups vs full scan)', run: () => benchMetrics({ workDir, log }) },
   { name: 'browser', title: 'runs browser at 100k runs, input to painted first row in Chromium vs runs.list alone', run: () => benchRunsBrowser({ workDir, sgrCli, log }) },
   { name: 'chart', title: '1M-point metric series from the journal to a drawn chart in Chromium', run: () => benchChart({ workDir, sgrCli, log }) },
+  { name: 'dispatch', title: 'dispatch latency (submit → running, submit → end detected) on local, docker, ssh and slurm vs the plain tools', run: () => benchDispatch({ workDir, log }) },
   { name: 'sched', title: 'scheduler overhead: 1,000 one-second jobs on 2 slots vs the ideal and make -j2', run: () => benchSched({ workDir, sgrCli, n: schedN(process.argv), log }) },
   { name: 'editor', title: 'experiment editor with a 1,000-step DAG in Chromium (open + layout, drag frame times) vs a bare React Flow page', run: () => benchEditor({ workDir, sgrCli, root, log }) },
 ];
