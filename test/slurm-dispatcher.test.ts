@@ -56,6 +56,16 @@ function recorder(): JobListener & { stdout: string; stderr: string; events: Pro
 const squeueNames = (name: string): string[] =>
   execFileSync('squeue', ['-h', '-a', '-t', 'all', '-o', '%i', `--name=${name}`], { env: env.slurm.env, encoding: 'utf8' }).split('\n').filter(Boolean);
 
+/** sacct's `State|ExitCode` once slurmdbd has the end of the job (it lags the controller a little). */
+async function sacctFinal(id: string): Promise<string> {
+  let row = '';
+  await until(`sacct to record the end of job ${id}`, () => {
+    row = execFileSync('sacct', ['-X', '-n', '-P', '-o', 'State,ExitCode', '-j', id], { env: env.slurm.env, encoding: 'utf8' }).trim();
+    return row !== '' && !/^(PENDING|RUNNING|REQUEUED)/.test(row);
+  }, 30_000);
+  return row;
+}
+
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -91,8 +101,7 @@ describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () =
     expect(result.missing).toEqual(['gone']);
     expect(result.stderrTail).toBe('oops\n');
     // sacct (slurmdbd) has the job too, with the batch script's exit code.
-    const acct = execFileSync('sacct', ['-X', '-n', '-P', '-o', 'State,ExitCode', '-j', submitted.nativeId!], { env: env.slurm.env, encoding: 'utf8' }).trim();
-    expect(acct).toBe('FAILED|3:0');
+    expect(await sacctFinal(submitted.nativeId!)).toBe('FAILED|3:0');
     expect((await d.readLog(s.jobId, 'stdout', 0, 1000)).data).toBe(rec.stdout);
   }, 120_000);
 
@@ -103,8 +112,12 @@ describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () =
     const final = await d.wait(s.jobId);
     expect(final.exitCode).toBe(0);
     expect((await d.readLog(s.jobId, 'stdout', 0, 1000)).data).toBe('cpus=2 mem=100 gpus=0\n');
-    const acct = execFileSync('sacct', ['-X', '-n', '-P', '-o', 'Account,Partition,Timelimit,AllocTRES', '-j', final.nativeId!], { env: env.slurm.env, encoding: 'utf8' }).trim();
-    expect(acct).toMatch(/^sgr\|debug\|00:05:00\|.*gres\/gpu=1/);
+    // scontrol (sacct may not have the allocation's details yet right after the end).
+    const job = execFileSync('scontrol', ['show', 'job', '-o', final.nativeId!], { env: env.slurm.env, encoding: 'utf8' });
+    expect(job).toMatch(/ Account=sgr /);
+    expect(job).toMatch(/ Partition=debug /);
+    expect(job).toMatch(/ TimeLimit=00:05:00 /);
+    expect(job).toMatch(/ TRES=\S*gres\/gpu=1/);
   }, 120_000);
 
   it('cancel: scancel ends the job, killedBy cancel', async () => {
@@ -115,8 +128,7 @@ describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () =
     await d.cancel(s.jobId, 'cancel');
     const final = await d.wait(s.jobId);
     expect(final).toMatchObject({ phase: 'exited', killedBy: 'cancel' });
-    const state = execFileSync('sacct', ['-X', '-n', '-P', '-o', 'State', '-j', final.nativeId!], { env: env.slurm.env, encoding: 'utf8' }).trim();
-    expect(state).toMatch(/^CANCELLED/);
+    expect(await sacctFinal(final.nativeId!)).toMatch(/^CANCELLED/);
   }, 120_000);
 
   it('preempt: the job gets TERM, checkpoints and exits 75; not a cancel', async () => {

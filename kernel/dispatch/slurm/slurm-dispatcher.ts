@@ -11,7 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { SlurmTarget, SshTarget } from '../../targets/schema';
 import type { DispatcherContext } from '../../targets/context';
 import { collectResult } from '../local/collect';
-import { isSafeJobId, jobPaths, readSpecFile, renderJobScript, validateSpec, writeKilledFile, readKilledFile, type JobPaths } from '../local/job-dir';
+import { isSafeJobId, jobPaths, readSpecFile, renderJobScript, validateSpec, writeKilledFile, type JobPaths } from '../local/job-dir';
 import { readLogPage } from '../local/read-log';
 import { LocalShell } from '../remote/local-shell';
 import type { RemoteShell } from '../remote/shell';
@@ -19,12 +19,13 @@ import { SshShell } from '../ssh/shell';
 import type { Dispatcher, JobListener, JobLogStream, JobResult, JobSpec, JobStatus, TargetProbe } from '../types';
 import { renderBatchScript } from './batch-script';
 import { querySlurm, recordedSlurmId, scancel, submitOnce, writeRemote } from './commands';
-import { mirrorFiles, readFinalStatus, RemoteTail, writeFinalStatus } from './mirror';
+import { finishJob, readRemoteExit } from './finish';
+import { newJob, type SlurmJob } from './job';
+import { mirrorFiles, readFinalStatus, RemoteTail } from './mirror';
 import { probeSlurm } from './probe';
-import { localizePaths, remoteLayout, remoteSpec, type RemoteLayout } from './remote-layout';
-import { downloadOutputs, producedPaths, uploadInputs } from './staging';
+import { remoteLayout, remoteSpec } from './remote-layout';
+import { uploadInputs } from './staging';
 import { phaseOfState, type SlurmState } from './states';
-import { ProtocolReader } from '../protocol';
 
 export interface SlurmDispatcherOptions {
   /** The shell to run Slurm commands through (default: ssh to `target.ssh`, else this machine). */
@@ -35,23 +36,6 @@ export interface SlurmDispatcherOptions {
   unknownPolls?: number;
 }
 
-interface Job {
-  spec: JobSpec;
-  layout: RemoteLayout;
-  local: JobPaths;
-  slurmId?: string;
-  phase: JobStatus['phase'];
-  listeners: Set<JobListener>;
-  tail?: RemoteTail;
-  done: Promise<JobStatus>;
-  resolve: (s: JobStatus) => void;
-  reject: (e: Error) => void;
-  final?: JobStatus;
-  busy: boolean;
-  misses: number;
-  timeout?: NodeJS.Timeout;
-  graceTimer?: NodeJS.Timeout;
-}
 
 /**
  * @example
@@ -64,7 +48,7 @@ export class SlurmDispatcher implements Dispatcher {
   private readonly shell: RemoteShell;
   private readonly pollMs: number;
   private readonly unknownPolls: number;
-  private readonly jobs = new Map<string, Job>();
+  private readonly jobs = new Map<string, SlurmJob>();
   private root: Promise<string> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -183,20 +167,14 @@ export class SlurmDispatcher implements Dispatcher {
     return this.root;
   }
 
-  private async track(spec: JobSpec): Promise<Job> {
-    const layout = remoteLayout(await this.remoteRoot(), spec);
-    const local = this.localPaths(spec.jobId);
-    let resolve!: (s: JobStatus) => void;
-    let reject!: (e: Error) => void;
-    const done = new Promise<JobStatus>((res, rej) => ((resolve = res), (reject = rej)));
-    done.catch(() => undefined); // a close() with nobody waiting is not an unhandled rejection
-    const job: Job = { spec, layout, local, phase: 'queued', listeners: new Set(), done, resolve, reject, busy: false, misses: 0 };
+  private async track(spec: JobSpec): Promise<SlurmJob> {
+    const job = newJob(spec, remoteLayout(await this.remoteRoot(), spec), this.localPaths(spec.jobId));
     this.jobs.set(spec.jobId, job);
     return job;
   }
 
   /** Writes the job directory (unless an earlier kernel did and submitted it), then sbatch once. */
-  private async start(job: Job): Promise<void> {
+  private async start(job: SlurmJob): Promise<void> {
     const { spec, layout, local } = job;
     await mkdir(local.dir, { recursive: true });
     await writeFile(local.spec, `${JSON.stringify(spec, null, 2)}\n`);
@@ -218,7 +196,7 @@ export class SlurmDispatcher implements Dispatcher {
     }
   }
 
-  private async attach(job: Job, slurmId: string): Promise<void> {
+  private async attach(job: SlurmJob, slurmId: string): Promise<void> {
     job.slurmId = slurmId;
     await writeFile(mirrorFiles(job.local).slurmId, `${slurmId}\n`);
     job.tail = await RemoteTail.open(job.layout.paths, job.local);
@@ -227,7 +205,7 @@ export class SlurmDispatcher implements Dispatcher {
   }
 
   /** A job this process did not submit: from the mirror (finished) or the cluster (still there). */
-  private async adopt(jobId: string): Promise<Job> {
+  private async adopt(jobId: string): Promise<SlurmJob> {
     const local = this.localPaths(jobId);
     const spec = await readSpecFile(local, jobId).catch(() => {
       throw new Error(`target "${this.name}": job ${jobId} is unknown (no ${local.spec})`);
@@ -253,7 +231,7 @@ export class SlurmDispatcher implements Dispatcher {
     return job;
   }
 
-  private statusOf(job: Job): JobStatus {
+  private statusOf(job: SlurmJob): JobStatus {
     if (job.final) return job.final;
     const s: JobStatus = { jobId: job.spec.jobId, phase: job.phase };
     if (job.slurmId) s.nativeId = job.slurmId;
@@ -267,7 +245,7 @@ export class SlurmDispatcher implements Dispatcher {
     }
   }
 
-  private async poll(job: Job): Promise<void> {
+  private async poll(job: SlurmJob): Promise<void> {
     if (job.busy || job.final) return;
     job.busy = true;
     try {
@@ -287,23 +265,14 @@ export class SlurmDispatcher implements Dispatcher {
   }
 
   /** Neither scontrol nor sacct knows the job (no accounting, long purged): the exit file decides. */
-  private async phaseFromDir(job: Job): Promise<JobStatus['phase']> {
-    const exit = await this.shell.read(job.layout.paths.exit, 0, 64);
-    return /^\d+\n$/.test(exit.toString()) ? 'exited' : 'unknown';
+  private async phaseFromDir(job: SlurmJob): Promise<JobStatus['phase']> {
+    return (await readRemoteExit(this.shell, job)) === undefined ? 'unknown' : 'exited';
   }
 
-  private async finish(job: Job, phase: 'exited' | 'lost', state: SlurmState | undefined): Promise<void> {
+  private async finish(job: SlurmJob, phase: 'exited' | 'lost', state: SlurmState | undefined): Promise<void> {
     await job.tail!.poll(this.shell, job.listeners, true);
-    const exitText = (await this.shell.read(job.layout.paths.exit, 0, 64)).toString();
-    const fromFile = /^\d+\n$/.test(exitText) ? Number(exitText) : undefined;
-    const fromSlurm = state ? (state.signal ? 128 + state.signal : state.exitCode) : null;
-    const status: JobStatus = { jobId: job.spec.jobId, phase, exitCode: phase === 'lost' ? null : (fromFile ?? fromSlurm) };
-    if (job.slurmId) status.nativeId = job.slurmId;
-    const killedBy = (await readKilledFile(job.local)) ?? (state?.state === 'TIMEOUT' ? 'timeout' : undefined);
-    if (killedBy) status.killedBy = killedBy;
-    if (state?.state === 'OUT_OF_MEMORY' || (phase === 'exited' && status.exitCode !== 0 && (await this.memoryKilled(job)))) status.oomKilled = true;
-    await this.mirrorResults(job);
-    await writeFinalStatus(job.local, status);
+    const { status, warnings } = await finishJob(this.shell, job, phase, state);
+    for (const w of warnings) this.warn(job, w);
     clearTimeout(job.timeout);
     clearTimeout(job.graceTimer);
     job.final = status;
@@ -311,38 +280,10 @@ export class SlurmDispatcher implements Dispatcher {
     job.resolve(status);
   }
 
-  /**
-   * Clusters that enforce --mem through cgroups report OUT_OF_MEMORY; with accounting-based
-   * enforcement (JobAcctGatherParams=OverMemoryKill) the job ends CANCELLED or FAILED and only
-   * slurmstepd's message in the job's Slurm output says why.
-   */
-  private async memoryKilled(job: Job): Promise<boolean> {
-    const text = (await this.shell.read(`${job.layout.paths.dir}/slurm.out`, 0, 256 * 1024)).toString();
-    return OOM_MESSAGE.test(text);
-  }
-
-  /** events.jsonl with local paths, `started`/`exit` for collect, and the produced files. */
-  private async mirrorResults(job: Job): Promise<void> {
-    const { spec, layout, local } = job;
-    const raw = await readFile(mirrorFiles(local).remoteEvents, 'utf8').catch(() => '');
-    const reader = new ProtocolReader('events.jsonl');
-    const events = [...reader.push(raw).events, ...reader.end().events];
-    await mkdir(spec.cwd, { recursive: true });
-    for (const w of await downloadOutputs(this.shell, spec, producedPaths(spec, events, layout), layout)) this.warn(job, w);
-    await writeFile(local.events, localizePaths(raw, spec, layout));
-    for (const f of ['started', 'exit'] as const) {
-      const text = (await this.shell.read(layout.paths[f], 0, 64)).toString();
-      if (text.endsWith('\n')) await writeFile(local[f], text);
-    }
-  }
-
-  private warn(job: Job, message: string): void {
+  private warn(job: SlurmJob, message: string): void {
     for (const l of job.listeners) l.onWarning?.(`target "${this.name}": job ${job.spec.jobId}: ${message}`);
   }
 }
-
-/** slurmstepd's words for a step killed over its memory limit (jobacct_gather and task/cgroup). */
-const OOM_MESSAGE = /Exceeded (job|step) memory limit|oom[-_]kill event|Detected \d+ oom[-_]kill/i;
 
 function defaultShell(name: string, target: SlurmTarget, ctx: DispatcherContext): RemoteShell {
   if (!target.ssh) return new LocalShell();

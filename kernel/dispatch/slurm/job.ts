@@ -1,0 +1,37 @@
+/** What the Slurm dispatcher keeps in memory per job (everything durable is in the mirror). */
+import type { JobPaths } from '../local/job-dir';
+import type { JobListener, JobSpec, JobStatus } from '../types';
+import type { RemoteTail } from './mirror';
+import type { RemoteLayout } from './remote-layout';
+
+export interface SlurmJob {
+  spec: JobSpec;
+  layout: RemoteLayout;
+  /** The local mirror (`<jobsRoot>/<jobId>/`). */
+  local: JobPaths;
+  slurmId?: string;
+  phase: JobStatus['phase'];
+  listeners: Set<JobListener>;
+  tail?: RemoteTail;
+  done: Promise<JobStatus>;
+  resolve: (s: JobStatus) => void;
+  reject: (e: Error) => void;
+  final?: JobStatus;
+  /** A poll is in flight (polls of one job never overlap). */
+  busy: boolean;
+  /** Polls in a row in which nobody knew the job. */
+  misses: number;
+  timeout?: NodeJS.Timeout;
+  graceTimer?: NodeJS.Timeout;
+}
+
+export function newJob(spec: JobSpec, layout: RemoteLayout, local: JobPaths): SlurmJob {
+  let resolve!: (s: JobStatus) => void;
+  let reject!: (e: Error) => void;
+  const done = new Promise<JobStatus>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  done.catch(() => undefined); // a close() with nobody waiting is not an unhandled rejection
+  return { spec, layout, local, phase: 'queued', listeners: new Set(), done, resolve, reject, busy: false, misses: 0 };
+}
