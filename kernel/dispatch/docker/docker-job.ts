@@ -24,6 +24,8 @@ export interface DockerJob {
   io: Promise<void>;
   mirror?: LogMirror;
   poller?: NodeJS.Timeout;
+  /** Aborts the exit watch (its wait request and watchdog) when the dispatcher lets go of the job. */
+  watching?: AbortController;
   timeout?: Deadline;
   /** This dispatcher sent the preemption warning: a SIGTERM death is then not from outside. */
   preempting?: boolean;

@@ -41,6 +41,7 @@ export class JobWatch {
   stop(job: DockerJob): void {
     clearInterval(job.poller);
     job.poller = undefined;
+    job.watching?.abort();
   }
 
   /** The container has exited: mirror its complete log, then record the end. */
@@ -100,8 +101,12 @@ export class JobWatch {
    * docker-modem never settles), so an inspect every WATCHDOG_MS backs it up and turns an
    * unreachable daemon into an error.
    */
-  private async exitOrPoll(container: Docker.Container): Promise<void> {
+  private async exitOrPoll(container: Docker.Container, stopped: AbortSignal): Promise<void> {
     const abort = new AbortController();
+    // Closing the dispatcher must not leave a request open (it would keep the process alive).
+    const onStop = (): void => abort.abort();
+    stopped.addEventListener('abort', onStop);
+    const aborted = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve()));
     // 'not-running' (not the default 'next-exit' nor a wait before start): the container
     // was started before this call, and an already-exited one must answer at once.
     const waited = container.wait({ condition: 'not-running', abortSignal: abort.signal });
@@ -116,19 +121,23 @@ export class JobWatch {
     })();
     watchdog.catch(() => undefined);
     try {
-      await Promise.race([waited, watchdog]);
+      await Promise.race([waited, watchdog, aborted]);
     } finally {
       abort.abort();
+      stopped.removeEventListener('abort', onStop);
     }
   }
 
   private async waitExit(job: DockerJob): Promise<void> {
     const container = job.container!;
+    job.watching = new AbortController();
+    const stopped = job.watching.signal;
     let outageSince: number | undefined;
     let delay = 100;
     while (!isEnded(job) && !this.isClosed()) {
       try {
-        await this.exitOrPoll(container);
+        await this.exitOrPoll(container, stopped);
+        if (stopped.aborted) return;
         const info = await container.inspect();
         // A closed dispatcher's wait still answers: the job belongs to the next dispatcher now.
         if (isEnded(job) || this.isClosed()) return;
