@@ -184,6 +184,24 @@ describe('SshDispatcher faults', () => {
     }
   });
 
+  it('preempt sends TERM so the job can checkpoint and exit 75; it is not a cancel', async () => {
+    const d = dispatcher();
+    try {
+      const s = spec('trap \'echo checkpointed > ckpt.txt; exit 75\' TERM; echo ready; sleep 60 & wait', { outputs: { ckpt: 'ckpt.txt' } });
+      let out = '';
+      await d.submit(s, { onLog: (stream, c) => stream === 'stdout' && (out += c) });
+      await until('the job to be ready', () => out.includes('ready'));
+      await d.preempt(s.jobId, 5000);
+      const final = await d.wait(s.jobId);
+      expect(final).toMatchObject({ phase: 'exited', exitCode: 75 });
+      expect(final.killedBy).toBeUndefined();
+      const result = await d.collect(s.jobId);
+      expect(readFileSync(result.files.ckpt!, 'utf8')).toBe('checkpointed\n');
+    } finally {
+      await d.close();
+    }
+  });
+
   it('timeoutMs is enforced on the remote side', async () => {
     const d = dispatcher();
     try {

@@ -1,5 +1,6 @@
 /** SshShell against a real sshd: exec, SFTP, known_hosts, passphrase, jump host, dropped connections. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +112,30 @@ describe('SshShell', () => {
     } finally {
       delete process.env.SGR_TEST_SSH_PASS;
       await locked.stop();
+    }
+  });
+
+  it('authenticates through ssh-agent when the target names no key', async () => {
+    const sock = join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    const saved = process.env.SSH_AUTH_SOCK;
+    try {
+      for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+      const added = spawnSync('ssh-add', [sshd.keyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, encoding: 'utf8' });
+      expect(added.status, added.stderr).toBe(0);
+      process.env.SSH_AUTH_SOCK = sock;
+      const { key: _key, ...noKey } = sshd.target();
+      const sh = new SshShell('t', noKey);
+      expect((await sh.exec('echo via-agent')).stdout).toBe('via-agent\n');
+      await sh.close();
+      delete process.env.SSH_AUTH_SOCK;
+      const none = new SshShell('t', noKey);
+      await expect(none.exec('true')).rejects.toThrow(/no key given and SSH_AUTH_SOCK is not set/);
+      await none.close();
+    } finally {
+      if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+      else process.env.SSH_AUTH_SOCK = saved;
+      agent.kill();
     }
   });
 
