@@ -97,6 +97,7 @@ describe.runIf(requireDocker())('ensureImage on a real dockerd', () => {
     const [a, b] = await Promise.all([ensureTarball(recipe, (l) => lines.push(l)), ensureTarball(recipe, (l) => lines.push(l))]);
     expect(a).toBe(b);
     expect(lines.filter((l) => l.startsWith('packing'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('waiting for another build'))).toHaveLength(1);
 
     const stale: ImageRecipe = { ...recipe, revision: 3000 + process.pid };
     const lock = join(dir, `${recipeHash(stale)}.lock`);

@@ -150,7 +150,8 @@ async function buildTarball(recipe: ImageRecipe, tarPath: string, onProgress: Pr
 }
 
 /** One build per tarball at a time, across processes: an exclusive lock dir, stale when its pid is gone. */
-async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
+async function withLock<T>(lockDir: string, onProgress: ProgressFn, fn: () => Promise<T>): Promise<T> {
+  let told = false;
   for (;;) {
     try {
       await mkdir(lockDir);
@@ -161,7 +162,11 @@ async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
       let pid = 0;
       try { pid = Number(readFileSync(join(lockDir, 'pid'), 'utf8')); } catch { /* being written */ }
       if (pid > 0 && !alive(pid)) await rm(lockDir, { recursive: true, force: true });
-      else await new Promise((r) => setTimeout(r, 500));
+      else {
+        if (!told) onProgress(`waiting for another build to finish (lock ${lockDir}, pid ${pid || '?'})`);
+        told = true;
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
   }
   try { return await fn(); } finally { await rm(lockDir, { recursive: true, force: true }); }
@@ -178,7 +183,7 @@ export async function ensureTarball(recipe: ImageRecipe, onProgress: ProgressFn 
   const hash = recipeHash(recipe);
   const tarPath = join(dir, `${hash}.tar`);
   if (existsSync(tarPath)) return tarPath;
-  return withLock(join(dir, `${hash}.lock`), async () => {
+  return withLock(join(dir, `${hash}.lock`), onProgress, async () => {
     if (!existsSync(tarPath)) await buildTarball(recipe, tarPath, onProgress);
     return tarPath;
   });
