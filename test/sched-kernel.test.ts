@@ -146,6 +146,31 @@ describe('scheduler in one kernel', () => {
     expect(kinds.some((x) => x.startsWith('step.failed'))).toBe(false);
   });
 
+  it('backpressure: beyond SGR_QUEUE_MAX waiting entries an attempt waits for room (with a warning), then runs', async () => {
+    const h = home('{ maxJobs: 1 }');
+    const log = join(h, 'bp.log');
+    kernel = openKernel(h);
+    const warnings: string[] = [];
+    kernel.bus.on('step.warned', (e) => warnings.push(`${e.stepId}: ${e.message}`));
+    process.env.SGR_QUEUE_MAX = '1';
+    try {
+      const id = kernel.createRun(plan({ concurrency: 4, steps: ['q1', 'q2', 'q3', 'q4'].map((s) => timed(s, log)) }));
+      const done = kernel.execute(id);
+      const k = kernel;
+      // One running, one queued: the queue is full, so nothing else enters it.
+      await until('a full queue with an attempt waiting for room', () => (warnings.length > 0 ? true : null));
+      expect((k.db.prepare("SELECT COUNT(*) AS n FROM sched_queue WHERE state = 'queued'").get() as { n: number }).n).toBe(1);
+      expect(await done).toBe('COMPLETED');
+    } finally {
+      delete process.env.SGR_QUEUE_MAX;
+    }
+    expect(warnings[0]).toMatch(/^q[34]: the queue of target local is full \(1 waiting, SGR_QUEUE_MAX\); waiting for room$/);
+    const { order, maxAtOnce } = analyse(log);
+    expect(order.slice(0, 2)).toEqual(['q1', 'q2']);
+    expect([...order].sort()).toEqual(['q1', 'q2', 'q3', 'q4']);
+    expect(maxAtOnce).toBe(1);
+  });
+
   it('retries an OOM with a smaller batch: the dotted param is scaled, floored, and each change journaled', async () => {
     const h = home('{ maxJobs: 2 }');
     kernel = openKernel(h);
