@@ -85,9 +85,12 @@ export function setWaitReason(db: Db, jobKey: string, reason: string | null): vo
   stmt(db, 'UPDATE sched_queue SET wait_reason = ? WHERE job_key = ?').run(reason, jobKey);
 }
 
-/** Rows of runs that have ended: nobody will ever take them over. */
+/**
+ * Rows of runs that have ended: nobody will ever take them over. Driven by the (short)
+ * queue with a primary-key lookup per row, never by a scan of the runs table.
+ */
 export function dropEndedRuns(db: Db): number {
-  return stmt(db, "DELETE FROM sched_queue WHERE run_id IN (SELECT id FROM runs WHERE state IN ('COMPLETED', 'FAILED', 'ABORTED'))").run().changes;
+  return stmt(db, "DELETE FROM sched_queue WHERE EXISTS (SELECT 1 FROM runs WHERE runs.id = sched_queue.run_id AND runs.state IN ('COMPLETED', 'FAILED', 'ABORTED'))").run().changes;
 }
 
 /** Rows in `target`'s queue (waiting), for backpressure. */
