@@ -145,8 +145,19 @@ async function buildTarball(recipe: ImageRecipe, tarPath: string, onProgress: Pr
     await run('tar', ['-C', root, '--numeric-owner', '-cf', tmp, '.'], onProgress);
     await rename(tmp, tarPath);
   } finally {
+    await unmountUnder(work, onProgress);
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * debootstrap mounts /proc and /sys inside the tree while it installs; a failed run can
+ * leave them mounted, and a recursive delete must never walk into the host's /proc or /sys.
+ */
+async function unmountUnder(dir: string, onProgress: ProgressFn): Promise<void> {
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '');
+  const inside = mounts.filter((m) => m.startsWith(`${dir}/`)).sort().reverse();
+  for (const m of inside) await run('umount', ['-l', m], onProgress);
 }
 
 /** One build per tarball at a time, across processes: an exclusive lock dir, stale when its pid is gone. */
