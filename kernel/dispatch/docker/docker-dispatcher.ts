@@ -23,7 +23,7 @@ import { armTimeout } from '../local/timing';
 import { dockerClient, httpStatus, withReconnect } from './connect';
 import { containerName, containerOptions, imageFor } from './container-spec';
 import { dockerStatus, inOrder, isEnded, trackDockerJob, warnJob, type DockerJob } from './docker-job';
-import { dockerJobPaths, readEndState, writeEndState, writeStarted, type DockerJobPaths } from './job-files';
+import { dockerJobPaths, readEndState, writeEndState, writeStarted, type DockerJobPaths, type EndState } from './job-files';
 import { LogMirror } from './log-mirror';
 import { probeDocker } from './probe';
 import { JobWatch } from './job-watch';
@@ -198,7 +198,7 @@ export class DockerDispatcher implements Dispatcher {
     const { spec, paths } = job;
     await mkdir(paths.io, { recursive: true });
     const end = await readEndState(paths);
-    if (end) return this.finish(job, end);
+    if (end) return this.finish(job, end, '', true);
     if (create) {
       await writeFile(paths.spec, `${JSON.stringify(spec, null, 2)}\n`);
       await mkdir(spec.cwd, { recursive: true });
@@ -264,12 +264,13 @@ export class DockerDispatcher implements Dispatcher {
   }
 
   /** Records the end on disk (before the container goes), delivers the last logs, settles waiters. */
-  private finish(job: DockerJob, end: { phase: 'exited' | 'lost'; exitCode: number | null; oomKilled: boolean }, why = ''): Promise<JobStatus> {
+  private finish(job: DockerJob, end: EndState, why = '', recorded = false): Promise<JobStatus> {
     job.finishing ??= (async () => {
       this.watch.stop(job);
       job.timeout?.clear();
       if (why) warnJob(job, why);
-      await writeEndState(job.paths, end, why);
+      // Rewriting a recorded end would move `exit`'s mtime, which is the job's end time.
+      if (!recorded) await writeEndState(job.paths, end, why);
       job.killedBy ??= await readKilledFile(job.paths);
       job.exitCode = end.exitCode;
       if (end.oomKilled) job.oomKilled = true;
