@@ -27,12 +27,12 @@ export async function sandboxEnv(): Promise<SandboxEnv> {
 }
 
 /**
- * A fresh $SGR_HOME with targets.yaml: `box` on the private engine. `pids: 64` is the
- * target's default for what runs there, so a fork bomb meets a small limit.
+ * A fresh $SGR_HOME with targets.yaml: `box` on the private engine, with the engine's
+ * defaults: the pids limit a fork bomb meets is the skill's own (`pids`, default 64).
  */
 export function sandboxHome(env: SandboxEnv): string {
   const home = realpathSync(mkdtempSync(join(tmpdir(), 'sgr-sandbox-')));
-  writeFileSync(join(home, 'targets.yaml'), `targets:\n  box: { kind: docker, socket: "unix://${env.daemon.socket}", pids: 64 }\n`);
+  writeFileSync(join(home, 'targets.yaml'), `targets:\n  box: { kind: docker, socket: "unix://${env.daemon.socket}" }\n`);
   return home;
 }
 

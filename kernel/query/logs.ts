@@ -1,10 +1,11 @@
 /**
  * `logs.read`: byte-offset pages of a step's current attempt's log
- * (`$SGR_HOME/jobs/<run>.<step>.<attempt>/stdout.log|stderr.log`). Only `limit` bytes are
+ * (`$SGR_HOME/jobs/[<target>/]<run>.<step>.<attempt>/stdout.log|stderr.log`). Only `limit` bytes are
  * ever read, whatever the file's size; offset -1 reads the last `limit` bytes (the tail).
  */
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { findJobDir } from './job-dir';
 import { TERMINAL_STEP_STATES, type StepState } from '../common/plan';
 import type { MethodOutput } from '../common/contract';
 import { isSafeJobId } from '../dispatch/local/job-dir';
@@ -32,7 +33,10 @@ export async function readStepLog(ctx: QueryContext, q: LogsQuery): Promise<Meth
   const empty = (offset: number) => ({ offset, nextOffset: offset, size: 0, text: '', complete: ended });
   // No job (cache hit, in-process skill, not started): no log. A job id becomes a path, so it is checked.
   if (!step.job_id || !isSafeJobId(step.job_id)) return empty(Math.max(0, q.offset));
-  const file = join(ctx.jobsRoot, step.job_id, `${q.stream}.log`);
+  // Remote targets mirror their logs under jobs/<target>/ (see job-dir.ts).
+  const dir = await findJobDir(ctx.jobsRoot, step.job_id);
+  if (!dir) return empty(Math.max(0, q.offset));
+  const file = join(dir, `${q.stream}.log`);
   let handle;
   try {
     handle = await open(file, 'r');

@@ -1,5 +1,8 @@
 /** `sgr logs <runId> [step] [--follow]`: a step's stdout/stderr, paged from the job's log files. */
+import { join } from 'node:path';
 import { TERMINAL_STEP_STATES } from '../../common/plan';
+import { readLogPage } from '../../dispatch/local/read-log';
+import { findJobDir } from '../../query/job-dir';
 import type { Kernel } from '../../api/kernel';
 import type { JobLogStream } from '../../dispatch/types';
 import { CliError, EXIT } from '../exit-codes';
@@ -44,15 +47,16 @@ export async function logsCommand(id: string, stepId: string | undefined, opts: 
   });
 }
 
+/** Reads the job's log from this machine: the local job dir, or a remote target's mirror of it. */
 async function drain(kernel: Kernel, jobId: string, stream: JobLogStream, offsets: Map<string, number>, prefix: string): Promise<boolean> {
-  const local = kernel.dispatchers.get('local');
-  if (!local) return false;
+  const dir = await findJobDir(kernel.paths.jobs, jobId);
+  if (!dir) return false;
   let progressed = false;
   for (;;) {
     const from = offsets.get(jobId) ?? 0;
     let page: { data: string; next: number };
     try {
-      page = await local.readLog(jobId, stream, from, PAGE);
+      page = await readLogPage(join(dir, `${stream}.log`), from, PAGE);
     } catch {
       return progressed;
     }

@@ -151,7 +151,7 @@ export function containerOptions(spec: JobSpec, c: ContainerContext): ContainerC
       ReadonlyRootfs: true,
       Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${TMP_SIZE}` },
       Mounts: jobMounts(spec, target, c.paths),
-      PidsLimit: target.pids ?? DEFAULT_PIDS,
+      PidsLimit: spec.resources?.pids ?? target.pids ?? DEFAULT_PIDS,
       ...(cpus !== undefined ? { NanoCpus: Math.round(cpus * 1e9) } : {}),
       ...(memory !== undefined ? { Memory: memory, MemorySwap: memory } : {}),
       ...(gpus > 0 ? { DeviceRequests: [{ Driver: 'nvidia', Count: gpus, Capabilities: [['gpu']] }] } : {}),
