@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => slurm?.stop(), 60_000);
 
 it('runs a batch job and sacct reports it COMPLETED with its exit code', async () => {
-  const id = execFileSync('sbatch', ['--parsable', '--wrap', 'exit 3'], { env: slurm.env, encoding: 'utf8' }).trim();
+  const id = execFileSync('sbatch', ['--parsable', '--output=/dev/null', '--wrap', 'exit 3'], { env: slurm.env, encoding: 'utf8' }).trim();
   let row = '';
   for (let i = 0; i < 300 && !/FAILED|COMPLETED/.test(row); i++) {
     await new Promise((r) => setTimeout(r, 200));

@@ -21,6 +21,9 @@ export interface SlurmJob {
   busy: boolean;
   /** Polls in a row in which nobody knew the job. */
   misses: number;
+  /** Current poll interval (doubles up to pollMs) and when the next poll is due. */
+  interval: number;
+  nextPollAt: number;
   timeout?: NodeJS.Timeout;
   graceTimer?: NodeJS.Timeout;
 }
@@ -33,5 +36,5 @@ export function newJob(spec: JobSpec, layout: RemoteLayout, local: JobPaths): Sl
     reject = rej;
   });
   done.catch(() => undefined); // a close() with nobody waiting is not an unhandled rejection
-  return { spec, layout, local, phase: 'queued', listeners: new Set(), done, resolve, reject, busy: false, misses: 0 };
+  return { spec, layout, local, phase: 'queued', listeners: new Set(), done, resolve, reject, busy: false, misses: 0, interval: 0, nextPollAt: 0 };
 }

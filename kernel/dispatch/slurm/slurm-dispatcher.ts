@@ -30,7 +30,11 @@ import { phaseOfState, type SlurmState } from './states';
 export interface SlurmDispatcherOptions {
   /** The shell to run Slurm commands through (default: ssh to `target.ssh`, else this machine). */
   shell?: RemoteShell;
-  /** How often running jobs are polled (default 2000 ms). */
+  /**
+   * How often a job is polled at most (default 2000 ms). A new or re-attached job is polled
+   * every FIRST_POLL_MS at first, backing off to this: short jobs end without a 2 s wait,
+   * long ones cost the controller one scontrol per job per pollMs.
+   */
   pollMs?: number;
   /** Polls in a row in which neither Slurm nor the job directory knows a job before it is `lost` (default 10). */
   unknownPolls?: number;
@@ -43,6 +47,9 @@ export interface SlurmDispatcherOptions {
  * await d.submit(spec);
  * const { exitCode } = await d.wait(spec.jobId);
  */
+/** The first polls of a job come this fast (see SlurmDispatcherOptions.pollMs). */
+const FIRST_POLL_MS = 250;
+
 export class SlurmDispatcher implements Dispatcher {
   readonly kind = 'slurm';
   private readonly shell: RemoteShell;
@@ -155,11 +162,14 @@ export class SlurmDispatcher implements Dispatcher {
 
   private remoteRoot(): Promise<string> {
     this.root ??= (async () => {
-      if (this.target.root) return this.target.root.replace(/\/+$/, '');
+      const root = this.target.root?.replace(/\/+$/, '');
+      if (root?.startsWith('/')) return root;
+      // Relative or `~/…` roots (and the default) live in the login's home directory.
       const r = await this.shell.exec('printf "%s" "$HOME"');
       const home = r.stdout.trim();
-      if (r.code !== 0 || !home.startsWith('/')) throw new Error(`target "${this.name}": cannot find $HOME on ${this.shell.describe}; set "root:" in targets.yaml`);
-      return `${home}/.sgr-remote/slurm-${this.name}`;
+      if (r.code !== 0 || !home.startsWith('/')) throw new Error(`target "${this.name}": cannot find $HOME on ${this.shell.describe}; set an absolute "root:" in targets.yaml`);
+      if (root === undefined) return `${home}/.sgr-remote/slurm-${this.name}`;
+      return `${home}/${root.replace(/^~\/?/, '')}`;
     })().catch((err: Error) => {
       this.root = undefined;
       throw err;
@@ -200,7 +210,9 @@ export class SlurmDispatcher implements Dispatcher {
     job.slurmId = slurmId;
     await writeFile(mirrorFiles(job.local).slurmId, `${slurmId}\n`);
     job.tail = await RemoteTail.open(job.layout.paths, job.local);
-    this.timer ??= setInterval(() => this.pollAll(), this.pollMs);
+    job.interval = Math.min(FIRST_POLL_MS, this.pollMs);
+    job.nextPollAt = Date.now() + job.interval;
+    this.timer ??= setInterval(() => this.pollAll(), Math.min(FIRST_POLL_MS, this.pollMs));
     await this.poll(job);
   }
 
@@ -239,8 +251,11 @@ export class SlurmDispatcher implements Dispatcher {
   }
 
   private pollAll(): void {
+    const now = Date.now();
     for (const job of this.jobs.values()) {
-      if (job.final || job.busy || !job.tail) continue;
+      if (job.final || job.busy || !job.tail || now < job.nextPollAt) continue;
+      job.interval = Math.min(job.interval * 2, this.pollMs);
+      job.nextPollAt = now + job.interval;
       this.poll(job).catch((err: Error) => this.warn(job, `poll failed (will retry): ${err.message}`));
     }
   }
