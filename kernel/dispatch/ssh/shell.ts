@@ -92,7 +92,7 @@ export class SshShell implements RemoteShell {
     const live = this.live!;
     return this.guard(live, (resolveP, reject) => {
       sftp.open(path, 'r', (err, handle) => {
-        if (err) return (err as { code?: number }).code === SFTP_NO_SUCH_FILE ? resolveP(Buffer.alloc(0)) : reject(sftpError('read', path, err));
+        if (err) return (err as { code?: number }).code === SFTP_NO_SUCH_FILE ? resolveP(Buffer.alloc(0)) : reject(sftpError(this.describe, 'read', path, err));
         const parts: Buffer[] = [];
         let got = 0;
         const next = (): void => {
@@ -100,7 +100,7 @@ export class SshShell implements RemoteShell {
           if (want <= 0) return finish();
           sftp.read(handle, Buffer.alloc(want), 0, want, offset + got, (rerr, n, buf) => {
             // ssh2 reports end of file as an error with code 1 (EOF).
-            if (rerr && (rerr as { code?: number }).code !== 1) return sftp.close(handle, () => reject(sftpError('read', path, rerr)));
+            if (rerr && (rerr as { code?: number }).code !== 1) return sftp.close(handle, () => reject(sftpError(this.describe, 'read', path, rerr)));
             if (rerr || n === 0) return finish();
             parts.push(buf.subarray(0, n));
             got += n;
@@ -130,7 +130,7 @@ export class SshShell implements RemoteShell {
         const f = files[next++]!;
         const mode = (await stat(f.local)).mode & 0o777;
         await this.guard<void>(live, (resolveP, reject) =>
-          sftp.fastPut(f.local, f.remote, { mode }, (err) => (err ? reject(sftpError('upload to', f.remote, err)) : resolveP())),
+          sftp.fastPut(f.local, f.remote, { mode }, (err) => (err ? reject(sftpError(this.describe, 'upload to', f.remote, err)) : resolveP())),
         );
       }
     };
@@ -156,7 +156,7 @@ export class SshShell implements RemoteShell {
   async writeFile(path: string, data: string | Buffer): Promise<void> {
     const sftp = await this.sftp();
     await this.guard<void>(this.live!, (resolveP, reject) =>
-      sftp.writeFile(path, data, (err) => (err ? reject(sftpError('write', path, err)) : resolveP())),
+      sftp.writeFile(path, data, (err) => (err ? reject(sftpError(this.describe, 'write', path, err)) : resolveP())),
     );
   }
 
@@ -167,7 +167,7 @@ export class SshShell implements RemoteShell {
     const part = `${localPath}.part-${process.pid}`;
     const sftp = await this.sftp();
     await this.guard<void>(this.live!, (resolveP, reject) =>
-      sftp.fastGet(remotePath, part, (err) => (err ? reject(sftpError('download', remotePath, err)) : resolveP())),
+      sftp.fastGet(remotePath, part, (err) => (err ? reject(sftpError(this.describe, 'download', remotePath, err)) : resolveP())),
     );
     const got = await sha256File(part);
     if (got.sha256 !== expected) {
@@ -237,7 +237,12 @@ export class SshShell implements RemoteShell {
           live.pending.delete(onDeath);
           fn(a);
         };
-      body(settle(resolveP), settle(reject));
+      try {
+        body(settle(resolveP), settle(reject));
+      } catch (err) {
+        // ssh2 throws synchronously ("Not connected") when the socket died before `close` fired.
+        settle(reject)(new ConnectionLostError(this.describe, (err as Error).message));
+      }
     });
   }
 
@@ -309,6 +314,10 @@ function brief(command: string): string {
   return JSON.stringify(one.length > 60 ? `${one.slice(0, 57)}...` : one);
 }
 
-function sftpError(op: string, path: string, err: Error): Error {
-  return new Error(`sftp ${op} ${path}: ${err.message}`);
+/** ssh2's SFTP client reports a channel that died with the connection this way. */
+const SFTP_LOST = /No response from server|Channel|Not connected|connection lost/i;
+
+function sftpError(describe: string, op: string, path: string, err: Error): Error {
+  const message = `sftp ${op} ${path}: ${err.message}`;
+  return SFTP_LOST.test(err.message) ? new ConnectionLostError(describe, message) : new Error(message);
 }
