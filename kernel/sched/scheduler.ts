@@ -94,34 +94,60 @@ export class Scheduler {
     const gpus = req.resources?.gpus ?? 0;
     if (cap.cpus !== null && cpus > cap.cpus) throw new StepFailure('policy', `step "${req.stepId}" asks for ${cpus} CPUs; target ${req.target} has ${cap.cpus} (targets.yaml resources.cpus)`);
     if (gpus > 0 && cap.gpus !== null && gpus > cap.gpus) throw new StepFailure('policy', `step "${req.stepId}" asks for ${gpus} GPUs; target ${req.target} has ${cap.gpus} (targets.yaml resources.gpus)`);
-    await this.waitForRoom(req, cap, signal);
-    const state = this.write(() =>
-      enqueue(this.db, { ...req, cpus, gpus, memoryMb: req.resources?.memoryMb ?? null }, this.owner, this.now()),
-    );
-    if (state !== 'queued') {
-      // A re-entered attempt whose job kept running: it still holds its slot.
-      this.held.set(req.jobKey, req);
-      this.ensurePolling();
-      return;
-    }
     const admitted = new Promise<void>((resolve, reject) => this.waiters.set(req.jobKey, { req, resolve, reject }));
     const onAbort = (): void => {
       const w = this.waiters.get(req.jobKey);
       if (!w) return;
       this.waiters.delete(req.jobKey);
-      this.write(() => removeEntry(this.db, req.jobKey));
-      this.pass();
+      this.pass(() => removeEntry(this.db, req.jobKey));
+      this.wakeRoomWaiters();
       w.reject(new StepFailure('infrastructure', `step "${req.stepId}": aborted while waiting for a slot on target ${req.target}`));
     };
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    this.pass();
-    this.ensurePolling();
     try {
+      const entry = { ...req, cpus, gpus, memoryMb: req.resources?.memoryMb ?? null };
+      let warned = false;
+      // Backpressure, checked in the enqueueing transaction so concurrent acquires cannot
+      // overshoot the bound. A re-entered attempt whose row a dead process left behind takes
+      // it over (a `running` one — its job kept running — is admitted at once).
+      while (this.waiters.has(req.jobKey) && !this.tryEnqueue(entry, cap)) {
+        if (!warned) {
+          warned = true;
+          this.opts.onWarn?.(req.runId, req.stepId, `the queue of target ${req.target} is full (${cap.maxQueued} waiting, SGR_QUEUE_MAX); waiting for room`);
+        }
+        this.ensurePolling();
+        await this.roomFreed();
+        if (this.closed) break;
+      }
+      this.ensurePolling();
       await admitted;
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Enqueues (and decides) in one transaction unless the target's queue is full. */
+  private tryEnqueue(entry: Parameters<typeof enqueue>[1], cap: TargetCapacity): boolean {
+    let full = false;
+    this.pass(() => {
+      if (entryState(this.db, entry.jobKey) === null && queuedCount(this.db, entry.target) >= cap.maxQueued) full = true;
+      else enqueue(this.db, entry, this.owner, this.now());
+    });
+    return !full;
+  }
+
+  /** Resolves when a pass of this process ran (room may have freed), or after FULL_PASS_MS (another process's). */
+  private roomFreed(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.roomWaiters.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, FULL_PASS_MS);
+      this.roomWaiters.add(done);
+    });
   }
 
   /** Gives the slot back (idempotent); the next waiting entries are admitted at once. */
@@ -133,9 +159,12 @@ export class Scheduler {
       this.waiters.delete(jobKey);
       waiting.reject(new Error(`${jobKey}: released while waiting`));
     }
-    this.write(() => removeEntry(this.db, jobKey));
-    this.pass();
-    for (const wake of this.roomWaiters) wake();
+    this.pass(() => removeEntry(this.db, jobKey));
+    this.wakeRoomWaiters();
+  }
+
+  private wakeRoomWaiters(): void {
+    for (const wake of [...this.roomWaiters]) wake();
   }
 
   /** True when this process preempted the job: its attempt ends `preempted`, not killed or oom. Forgets it. */
@@ -150,7 +179,7 @@ export class Scheduler {
     this.timer = null;
     for (const w of this.waiters.values()) w.reject(new Error(`scheduler closed while ${w.req.jobKey} waited for a slot`));
     this.waiters.clear();
-    for (const wake of this.roomWaiters) wake();
+    this.wakeRoomWaiters();
     try {
       this.write(() => this.db.prepare('UPDATE sched_queue SET owner = ? || owner WHERE owner = ?').run(CLOSED, this.owner));
     } catch {
@@ -167,13 +196,17 @@ export class Scheduler {
     return queueView(this.db, (t) => this.opts.capacity(t), targets, livenessCache(this.owner));
   }
 
-  /** One admission decision over the whole queue, applied atomically. */
-  pass(): void {
+  /**
+   * One admission decision over the whole queue, applied atomically — in the same
+   * transaction as `change` (an enqueue or a release), so each costs one commit.
+   */
+  pass(change?: () => void): void {
     if (this.closed) return;
     const alive = livenessCache(this.owner);
     const caps = new Map<string, TargetCapacity>();
     const capacity = (t: string): TargetCapacity => caps.get(t) ?? (caps.set(t, this.opts.capacity(t)), caps.get(t) as TargetCapacity);
     const { rows, admit, preempt } = this.write(() => {
+      change?.();
       dropEndedRuns(this.db);
       const rows = allEntries(this.db);
       const d = decide(rows, capacity, alive, (t) => typeof this.opts.dispatchers.get(t)?.preempt === 'function');
@@ -192,9 +225,11 @@ export class Scheduler {
     for (const r of rows) {
       const mine = r.owner === this.owner;
       if (!mine) continue;
-      if (admit.has(r.job_key) || r.state === 'running') this.admitted(r.job_key);
+      if (admit.has(r.job_key) || r.state !== 'queued') this.admitted(r.job_key);
       if ((preempt.has(r.job_key) || r.state === 'preempting') && !this.preempted.has(r.job_key)) this.preemptJob(r);
     }
+    // An admission makes room in a full queue: let the acquires waiting for it retry.
+    if (admit.size > 0) this.wakeRoomWaiters();
     if (this.waiters.size === 0 && this.held.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = null;
@@ -219,26 +254,6 @@ export class Scheduler {
       if (tries < 20 && !this.closed) setTimeout(() => this.preemptJob(r, tries + 1), 250);
       else this.opts.onWarn?.(r.run_id, r.step_id, `preempting ${r.job_key} failed: ${err.message}`);
     });
-  }
-
-  private async waitForRoom(req: SlotRequest, cap: TargetCapacity, signal?: AbortSignal): Promise<void> {
-    let warned = false;
-    while (!this.closed && !signal?.aborted && queuedCount(this.db, req.target) >= cap.maxQueued) {
-      if (entryState(this.db, req.jobKey) !== null) return; // taking over its own row
-      if (!warned) {
-        warned = true;
-        this.opts.onWarn?.(req.runId, req.stepId, `the queue of target ${req.target} is full (${cap.maxQueued} waiting, SGR_QUEUE_MAX); waiting for room`);
-      }
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(t);
-          this.roomWaiters.delete(done);
-          resolve();
-        };
-        const t = setTimeout(done, FULL_PASS_MS);
-        this.roomWaiters.add(done);
-      });
-    }
   }
 
   private ensurePolling(): void {
