@@ -9,10 +9,10 @@ import { mkdirSync, readFileSync, realpathSync, mkdtempSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderJobScript } from '../kernel/dispatch/local/job-dir';
+import { LocalShell } from '../kernel/dispatch/remote/local-shell';
+import { prepareJob } from '../kernel/dispatch/remote/prepare';
 import { SlurmDispatcher } from '../kernel/dispatch/slurm';
 import { renderBatchScript } from '../kernel/dispatch/slurm/batch-script';
-import { remoteLayout } from '../kernel/dispatch/slurm/remote-layout';
 import type { JobListener, JobSpec, ProtocolEvent } from '../kernel/dispatch/types';
 import { SLURM_START_TIMEOUT_MS } from './services/slurm';
 import { slurmOverSsh, type SlurmOverSsh } from './services/slurm/fixture';
@@ -174,11 +174,11 @@ describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () =
     const first = dispatcher();
     const root = first.target.root!;
     const s = spec('r1.once.1', 'echo only once; sleep 2');
-    // What a kernel killed -9 leaves: the job directory and a submitted Slurm job, no recorded id.
-    const layout = remoteLayout(root, s);
-    mkdirSync(layout.work, { recursive: true });
-    writeFileSync(layout.paths.script, renderJobScript({ ...s, cwd: layout.work }, layout.paths));
-    writeFileSync(join(layout.paths.dir, 'job.sbatch'), renderBatchScript({ ...s, cwd: layout.work }, first.target, layout.paths));
+    // What a kernel killed -9 right after sbatch leaves: the job directory and a submitted
+    // Slurm job, no recorded id (the same steps as the dispatcher's start, minus recording).
+    const prepared = await prepareJob(new LocalShell(), root, s, { timeoutMs: 0, graceMs: 5000 }, join(home, 'scratch-once'));
+    const layout = prepared.layout;
+    writeFileSync(join(layout.paths.dir, 'job.sbatch'), renderBatchScript(prepared.remote, first.target, layout.paths));
     const orphan = execFileSync('sbatch', ['--parsable', join(layout.paths.dir, 'job.sbatch')], { env: env.slurm.env, encoding: 'utf8' }).trim();
     const status = await first.submit(s);
     expect(status.nativeId).toBe(orphan);

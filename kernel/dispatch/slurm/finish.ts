@@ -1,17 +1,14 @@
 /**
  * The end of a Slurm job: its final status (exit code from the job directory, else from
- * Slurm; timeout, cancel, out of memory) and the local mirror completed for collect —
- * events with local paths, `started`/`exit`, the produced files downloaded.
+ * Slurm; timeout, cancel, out of memory), and `started`/`exit` in the local mirror for
+ * collect (which downloads the outputs: remote/collect.ts).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { readKilledFile } from '../local/job-dir';
-import { ProtocolReader } from '../protocol';
 import type { RemoteShell } from '../remote/shell';
 import type { JobStatus } from '../types';
 import type { SlurmJob } from './job';
-import { mirrorFiles, writeFinalStatus } from './mirror';
-import { localizePaths } from './remote-layout';
-import { downloadOutputs, producedPaths } from './staging';
+import { writeFinalStatus } from './mirror';
 import type { SlurmState } from './states';
 
 /** slurmstepd's words for a step killed over its memory limit (jobacct_gather and task/cgroup). */
@@ -25,8 +22,8 @@ export async function readRemoteExit(shell: RemoteShell, job: SlurmJob): Promise
   return EXIT_LINE.test(text) ? Number(text) : undefined;
 }
 
-/** Computes and records the final status; returns it with warnings for the listeners. */
-export async function finishJob(shell: RemoteShell, job: SlurmJob, phase: 'exited' | 'lost', state: SlurmState | undefined): Promise<{ status: JobStatus; warnings: string[] }> {
+/** Computes and records the final status. */
+export async function finishJob(shell: RemoteShell, job: SlurmJob, phase: 'exited' | 'lost', state: SlurmState | undefined): Promise<JobStatus> {
   const fromFile = await readRemoteExit(shell, job);
   const fromSlurm = state ? (state.signal ? 128 + state.signal : state.exitCode) : null;
   const status: JobStatus = { jobId: job.spec.jobId, phase, exitCode: phase === 'lost' ? null : (fromFile ?? fromSlurm) };
@@ -34,9 +31,9 @@ export async function finishJob(shell: RemoteShell, job: SlurmJob, phase: 'exite
   const killedBy = (await readKilledFile(job.local)) ?? (state?.state === 'TIMEOUT' ? 'timeout' : undefined);
   if (killedBy) status.killedBy = killedBy;
   if (state?.state === 'OUT_OF_MEMORY' || (phase === 'exited' && status.exitCode !== 0 && (await memoryKilled(shell, job)))) status.oomKilled = true;
-  const warnings = await mirrorResults(shell, job);
+  await mirrorEndFiles(shell, job);
   await writeFinalStatus(job.local, status);
-  return { status, warnings };
+  return status;
 }
 
 /**
@@ -49,17 +46,10 @@ async function memoryKilled(shell: RemoteShell, job: SlurmJob): Promise<boolean>
   return OOM_MESSAGE.test(text);
 }
 
-async function mirrorResults(shell: RemoteShell, job: SlurmJob): Promise<string[]> {
-  const { spec, layout, local } = job;
-  const raw = await readFile(mirrorFiles(local).remoteEvents, 'utf8').catch(() => '');
-  const reader = new ProtocolReader('events.jsonl');
-  const events = [...reader.push(raw).events, ...reader.end().events];
-  await mkdir(spec.cwd, { recursive: true });
-  const warnings = await downloadOutputs(shell, spec, producedPaths(spec, events, layout), layout);
-  await writeFile(local.events, localizePaths(raw, spec, layout));
+/** `started` and `exit` from the job directory: local/collect.ts computes the duration from them. */
+async function mirrorEndFiles(shell: RemoteShell, job: SlurmJob): Promise<void> {
   for (const f of ['started', 'exit'] as const) {
-    const text = (await shell.read(layout.paths[f], 0, 64)).toString();
-    if (text.endsWith('\n')) await writeFile(local[f], text);
+    const text = (await shell.read(job.layout.paths[f], 0, 64)).toString();
+    if (text.endsWith('\n')) await writeFile(job.local[f], text);
   }
-  return warnings;
 }

@@ -2,11 +2,11 @@
 import type { JobPaths } from '../local/job-dir';
 import type { JobListener, JobSpec, JobStatus } from '../types';
 import type { RemoteTail } from './mirror';
-import type { RemoteLayout } from './remote-layout';
+import type { RemoteJobLayout } from '../remote/layout';
 
 export interface SlurmJob {
   spec: JobSpec;
-  layout: RemoteLayout;
+  layout: RemoteJobLayout;
   /** The local mirror (`<jobsRoot>/<jobId>/`). */
   local: JobPaths;
   slurmId?: string;
@@ -28,7 +28,7 @@ export interface SlurmJob {
   graceTimer?: NodeJS.Timeout;
 }
 
-export function newJob(spec: JobSpec, layout: RemoteLayout, local: JobPaths): SlurmJob {
+export function newJob(spec: JobSpec, layout: RemoteJobLayout, local: JobPaths): SlurmJob {
   let resolve!: (s: JobStatus) => void;
   let reject!: (e: Error) => void;
   const done = new Promise<JobStatus>((res, rej) => {

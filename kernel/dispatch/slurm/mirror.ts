@@ -1,8 +1,7 @@
 /**
  * The local mirror of a Slurm job, `<jobsRoot>/<jobId>/` in the local dispatcher's format
- * (spec.json, stdout.log, stderr.log, events.jsonl, started, exit, killed) plus `slurm_id`,
- * `remote-events.jsonl` (the events as the cluster wrote them) and `status.json` (the final
- * status). A restarted kernel reads logs and results here and only asks the cluster what
+ * (spec.json, stdout.log, stderr.log, events.jsonl — as the cluster wrote it, remote paths —,
+ * started, exit, killed) plus `slurm_id` and `status.json` (the final status). A restarted kernel reads logs and results here and only asks the cluster what
  * it cannot know yet. Logs are appended exactly as read, so a file's size is the offset
  * to continue the remote tail from.
  */
@@ -26,7 +25,6 @@ export async function sizeOf(path: string): Promise<number> {
 
 export const mirrorFiles = (local: JobPaths) => ({
   slurmId: join(local.dir, 'slurm_id'),
-  remoteEvents: join(local.dir, 'remote-events.jsonl'),
   status: join(local.dir, 'status.json'),
 });
 
@@ -65,7 +63,7 @@ export class RemoteTail {
     return new RemoteTail({
       stdout: await make(remote.stdout, local.stdout),
       stderr: await make(remote.stderr, local.stderr),
-      events: await make(remote.events, mirrorFiles(local).remoteEvents),
+      events: await make(remote.events, local.events),
     });
   }
 

@@ -8,12 +8,15 @@
  * before the time limit (`--signal=B:TERM@<signalSeconds>`) takes the same path.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { SlurmTarget, SshTarget } from '../../targets/schema';
 import type { DispatcherContext } from '../../targets/context';
-import { collectResult } from '../local/collect';
-import { isSafeJobId, jobPaths, readSpecFile, renderJobScript, validateSpec, writeKilledFile, type JobPaths } from '../local/job-dir';
+import { isSafeJobId, jobPaths, readSpecFile, validateSpec, writeKilledFile, type JobPaths } from '../local/job-dir';
 import { readLogPage } from '../local/read-log';
+import { collectRemote } from '../remote/collect';
+import { remoteLayout } from '../remote/layout';
 import { LocalShell } from '../remote/local-shell';
+import { prepareJob, resolveRoot } from '../remote/prepare';
 import type { RemoteShell } from '../remote/shell';
 import { SshShell } from '../ssh/shell';
 import type { Dispatcher, JobListener, JobLogStream, JobResult, JobSpec, JobStatus, TargetProbe } from '../types';
@@ -23,8 +26,6 @@ import { finishJob, readRemoteExit } from './finish';
 import { newJob, type SlurmJob } from './job';
 import { mirrorFiles, readFinalStatus, RemoteTail } from './mirror';
 import { probeSlurm } from './probe';
-import { remoteLayout, remoteSpec } from './remote-layout';
-import { uploadInputs } from './staging';
 import { phaseOfState, type SlurmState } from './states';
 
 export interface SlurmDispatcherOptions {
@@ -133,7 +134,7 @@ export class SlurmDispatcher implements Dispatcher {
     if (status.phase === 'unknown') throw new Error(`target "${this.name}": job ${jobId} is unknown (no ${local.dir})`);
     if (status.phase !== 'exited' && status.phase !== 'lost') throw new Error(`target "${this.name}": job ${jobId}: cannot collect while ${status.phase}; wait() for it first`);
     const spec = this.jobs.get(jobId)?.spec ?? (await readSpecFile(local, jobId));
-    const result = await collectResult(spec, local, status);
+    const result = await collectRemote(this.shell, spec, remoteLayout(await this.remoteRoot(), spec), local, status);
     if (status.oomKilled) result.oomKilled = true;
     return result;
   }
@@ -161,18 +162,10 @@ export class SlurmDispatcher implements Dispatcher {
   }
 
   private remoteRoot(): Promise<string> {
-    this.root ??= (async () => {
-      const root = this.target.root?.replace(/\/+$/, '');
-      if (root?.startsWith('/')) return root;
-      // Relative or `~/…` roots (and the default) live in the login's home directory.
-      const r = await this.shell.exec('printf "%s" "$HOME"');
-      const home = r.stdout.trim();
-      if (r.code !== 0 || !home.startsWith('/')) throw new Error(`target "${this.name}": cannot find $HOME on ${this.shell.describe}; set an absolute "root:" in targets.yaml`);
-      if (root === undefined) return `${home}/.sgr-remote/slurm-${this.name}`;
-      return `${home}/${root.replace(/^~\/?/, '')}`;
-    })().catch((err: Error) => {
+    // `~/…` (and the default) resolve to the login's home directory.
+    this.root ??= resolveRoot(this.shell, this.target.root ?? `~/.sgr-remote/slurm-${this.name}`).catch((err: Error) => {
       this.root = undefined;
-      throw err;
+      throw new Error(`target "${this.name}": ${err.message}`);
     });
     return this.root;
   }
@@ -190,12 +183,11 @@ export class SlurmDispatcher implements Dispatcher {
     await writeFile(local.spec, `${JSON.stringify(spec, null, 2)}\n`);
     let slurmId = (await readFile(mirrorFiles(local).slurmId, 'utf8').catch(() => '')).trim() || (await recordedSlurmId(this.shell, layout.paths.dir));
     if (!slurmId) {
-      const remote = remoteSpec(spec, layout);
-      await uploadInputs(this.shell, spec, layout);
-      await this.shell.exec(`mkdir -p '${layout.work}' '${layout.checkpoint}'`);
-      await writeRemote(this.shell, layout.paths.spec, `${JSON.stringify(remote, null, 2)}\n`);
-      await writeRemote(this.shell, layout.paths.script, renderJobScript(remote, layout.paths));
-      await writeRemote(this.shell, `${layout.paths.dir}/job.sbatch`, renderBatchScript(remote, this.target, layout.paths), '755');
+      // The shared remote job layer uploads inputs and the staged SDK (content-addressed,
+      // once) and creates the directory atomically; `run.sh` in it is the SSH wrapper, unused here.
+      const prepared = await prepareJob(this.shell, await this.remoteRoot(), spec, { timeoutMs: 0, graceMs: 5000 }, join(local.dir, 'scratch'));
+      // Written every time: a kernel killed between creating the directory and sbatch left none.
+      await writeRemote(this.shell, `${layout.paths.dir}/job.sbatch`, renderBatchScript(prepared.remote, this.target, layout.paths), '755');
       slurmId = (await submitOnce(this.shell, layout.paths.dir, spec.jobId)).slurmId;
     }
     await this.attach(job, slurmId);
@@ -286,8 +278,7 @@ export class SlurmDispatcher implements Dispatcher {
 
   private async finish(job: SlurmJob, phase: 'exited' | 'lost', state: SlurmState | undefined): Promise<void> {
     await job.tail!.poll(this.shell, job.listeners, true);
-    const { status, warnings } = await finishJob(this.shell, job, phase, state);
-    for (const w of warnings) this.warn(job, w);
+    const status = await finishJob(this.shell, job, phase, state);
     clearTimeout(job.timeout);
     clearTimeout(job.graceTimer);
     job.final = status;

@@ -1,31 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { JobSpec } from '../types';
 import { sbatchOptions } from './batch-script';
-import { localizePaths, remoteLayout, remoteSpec, rewritePaths } from './remote-layout';
+import { remoteLayout } from '../remote/layout';
 
 const spec: JobSpec = {
   jobId: 'r1.train.2', runId: 'r1', stepId: 'train', attempt: 2,
   argv: ['/usr/bin/python3', '-m', 'sgr_lora', '--train', 'inputs/t.jsonl', '--out=/home/me/.sgr/work/r1/train/a2/model.bin'],
   env: { PYTHONPATH: '/repo/sdk/python:/opt/lib', SGR_CHECKPOINT_DIR: '/home/me/.sgr/checkpoints/r1/train', OTHER: '/repo/sdk/pythonic' },
-  cwd: '/home/me/.sgr/work/r1/train/a2', timeoutMs: 0, outputs: {},
-  stage: ['/repo/sdk/python'], checkpointDir: '/home/me/.sgr/checkpoints/r1/train',
+  cwd: '/home/me/.sgr/work/r1/train/a2', timeoutMs: 0, outputs: {}, checkpointDir: '/home/me/.sgr/checkpoints/r1/train',
 };
 
-describe('slurm remote layout', () => {
-  it('rewrites work dir, staged paths and the checkpoint dir where a path starts, nowhere else', () => {
-    const layout = remoteLayout('/scratch/sgr', spec);
-    const remote = remoteSpec(spec, layout);
-    expect(remote.cwd).toBe('/scratch/sgr/r1.train.2/work');
-    expect(remote.argv.at(-1)).toBe('--out=/scratch/sgr/r1.train.2/work/model.bin');
-    expect(remote.env.PYTHONPATH).toBe('/scratch/sgr/r1.train.2/stage/repo/sdk/python:/opt/lib');
-    // Stable across attempts: attempt 2 finds attempt 1's checkpoints.
-    expect(remote.env.SGR_CHECKPOINT_DIR).toBe('/scratch/sgr/checkpoints/r1/train');
-    expect(remote.checkpointDir).toBe('/scratch/sgr/checkpoints/r1/train');
-    expect(remote.env.OTHER).toBe('/repo/sdk/pythonic');
-    expect(localizePaths('{"type":"artifact","path":"/scratch/sgr/r1.train.2/work/m.bin"}', spec, layout)).toBe(`{"type":"artifact","path":"${spec.cwd}/m.bin"}`);
-    expect(rewritePaths('/a/bc /a/b', [['/a/b', '/x']])).toBe('/a/bc /x');
-  });
-
+describe('sbatch options', () => {
   it('turns resources, defaults and queue settings into sbatch options', () => {
     const layout = remoteLayout('/scratch/sgr', spec);
     const target = { kind: 'slurm' as const, partition: 'gpu', account: 'lab', qos: 'high', signalSeconds: 120, defaults: { cpus: 4, memoryMb: 8000, time: 30 } };
