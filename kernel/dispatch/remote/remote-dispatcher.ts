@@ -9,18 +9,18 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exists } from '../local/disk-state';
-import { isSafeJobId, jobPaths, shellQuote, validateSpec } from '../local/job-dir';
+import { isSafeJobId, jobPaths, validateSpec } from '../local/job-dir';
 import { readLogPage } from '../local/read-log';
-import { isTerminal, serialize, statusOf, warn } from '../local/tracked-job';
-import type { Dispatcher, JobListener, JobLogStream, JobPhase, JobResult, JobSpec, JobStatus } from '../types';
+import { isTerminal, serialize, statusOf } from '../local/tracked-job';
+import type { Dispatcher, JobListener, JobLogStream, JobResult, JobSpec, JobStatus } from '../types';
 import { collectRemote } from './collect';
 import { remoteLayout } from './layout';
 import type { LaunchedJob, RemoteLauncher } from './launcher';
-import { pullLogs, writeTerminalFiles } from './mirror';
 import { prepareJob, readRemoteSpec, resolveRoot } from './prepare';
 import { retryLost, trackRemote, withNative, type RemoteJob } from './remote-job';
-import { ConnectionLostError, type RemoteShell } from './shell';
-import { readStates, remotePhase, type RemoteState } from './state';
+import type { RemoteShell } from './shell';
+import { readStates, remotePhase } from './state';
+import { RemoteFollower } from './follow';
 
 export interface RemoteDispatcherOptions {
   /** Dispatcher.kind: `ssh`, `slurm`. */
@@ -43,9 +43,6 @@ export interface RemoteDispatcherOptions {
   claimWaitMs?: number;
 }
 
-/** Polls in a row that failed for another reason than a dropped connection before wait() rejects. */
-const MAX_ERRORS = 20;
-
 /**
  * @example
  * const d = new RemoteDispatcher({ kind: 'ssh', name: 'gpu1', shell, launcher: new SetsidLauncher(),
@@ -55,22 +52,17 @@ const MAX_ERRORS = 20;
 export class RemoteDispatcher implements Dispatcher {
   readonly kind: string;
   private readonly jobs = new Map<string, RemoteJob>();
-  private readonly watching = new Set<RemoteJob>();
-  private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
+  private readonly follow: RemoteFollower;
   private rootP: Promise<string> | undefined;
   private closed = false;
-  private readonly pollMs: number;
   private readonly graceMs: number;
   private readonly tries: number;
-  private readonly claimWaitMs: number;
 
   constructor(private readonly o: RemoteDispatcherOptions) {
     this.kind = o.kind;
-    this.pollMs = o.pollMs ?? 500;
     this.graceMs = o.graceMs ?? 5000;
     this.tries = o.tries ?? 8;
-    this.claimWaitMs = o.claimWaitMs ?? 15_000;
+    this.follow = new RemoteFollower(o.shell, o.launcher, o.kind, o.pollMs ?? 500, o.claimWaitMs ?? 15_000);
   }
 
   /** The absolute job root on the target. */
@@ -150,8 +142,7 @@ export class RemoteDispatcher implements Dispatcher {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
-    this.watching.clear();
+    this.follow.stop();
     const why = (id: string) => new Error(`job ${id}: the ${this.kind} dispatcher "${this.o.name}" was closed; the job keeps running on the target and a new dispatcher re-attaches to it`);
     for (const job of this.jobs.values()) {
       if (isTerminal(job.phase)) continue;
@@ -167,10 +158,6 @@ export class RemoteDispatcher implements Dispatcher {
     return job;
   }
 
-  private launched(job: RemoteJob): LaunchedJob {
-    return { spec: job.remote ?? job.spec, layout: job.layout! };
-  }
-
   private async start(job: RemoteJob): Promise<JobStatus> {
     await mkdir(job.paths.dir, { recursive: true });
     await writeFile(job.paths.spec, `${JSON.stringify(job.spec, null, 2)}\n`);
@@ -183,148 +170,20 @@ export class RemoteDispatcher implements Dispatcher {
 
   /** Follows a job directory that exists on the target; starts it if nobody claimed it yet. */
   private async attach(job: RemoteJob): Promise<JobStatus> {
-    let state = await retryLost(() => this.readOne(job), this.tries);
+    let state = await retryLost(() => this.follow.readOne(job), this.tries);
     if (!state.exists) throw new Error(`job ${job.spec.jobId}: ${job.layout!.paths.dir} disappeared from ${this.o.shell.describe}`);
     if (!state.claimed && !this.closed) {
       // Safe even if an earlier kernel already sent it: the wrapper's claim runs a job once.
       job.launchedAt = Date.now();
-      const native = await retryLost(() => this.o.launcher.launch(this.o.shell, this.launched(job)), this.tries);
+      const native = await retryLost(() => this.o.launcher.launch(this.o.shell, this.follow.launched(job)), this.tries);
       if (native) job.nativeId = native;
-      state = await retryLost(() => this.readOne(job), this.tries);
+      state = await retryLost(() => this.follow.readOne(job), this.tries);
     }
-    if (state.pid) this.sawPid(job, state);
+    if (state.pid) this.follow.sawPid(job, state);
     if (job.pendingKill) await this.signal(job.spec.jobId, job.pendingKill, this.graceMs);
-    this.watch(job);
-    await serialize(job, () => this.step(job, state)).catch((err: Error) => this.trouble(job, err));
+    this.follow.watch(job);
+    await serialize(job, () => this.follow.step(job, state)).catch((err: Error) => this.follow.trouble(job, err));
     return withNative(job.finishing ? await job.finishing : statusOf(job), job);
-  }
-
-  private sawPid(job: RemoteJob, state: RemoteState): void {
-    job.pid = state.pid!.pid;
-    job.nativeId ??= String(job.pid);
-    if (job.phase === 'queued') job.phase = 'running';
-  }
-
-  private async readOne(job: RemoteJob): Promise<RemoteState> {
-    const dir = job.layout!.paths.dir;
-    const state = (await readStates(this.o.shell, [dir])).get(dir);
-    if (!state) throw new Error(`job ${job.spec.jobId}: no state for ${dir} from ${this.o.shell.describe}`);
-    return state;
-  }
-
-  private watch(job: RemoteJob): void {
-    if (job.finishing || this.closed) return;
-    this.watching.add(job);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.timer || this.closed || this.watching.size === 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.tick().finally(() => this.schedule());
-    }, this.pollMs);
-  }
-
-  /** One batched look at every watched job. */
-  private async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
-    try {
-      const jobs = [...this.watching].filter((j) => j.layout && !j.finishing);
-      if (jobs.length === 0) return;
-      let states: Map<string, RemoteState>;
-      try {
-        states = await readStates(this.o.shell, jobs.map((j) => j.layout!.paths.dir));
-      } catch (err) {
-        for (const job of jobs) this.trouble(job, err as Error);
-        return;
-      }
-      await Promise.all(
-        jobs.map((job) => {
-          const state = states.get(job.layout!.paths.dir);
-          if (!state) return undefined;
-          return serialize(job, () => this.step(job, state)).catch((err: Error) => this.trouble(job, err));
-        }),
-      );
-    } finally {
-      this.ticking = false;
-    }
-  }
-
-  /** Mirror what is new, tell the listeners, and finish the job once it ended and the mirror caught up. */
-  private async step(job: RemoteJob, state: RemoteState): Promise<void> {
-    if (job.finishing) return;
-    if (job.disconnected) {
-      job.disconnected = false;
-      warn(job, `reconnected to ${this.o.shell.describe}; following the job again`);
-    }
-    job.errors = 0;
-    if (!state.exists) {
-      warn(job, `${job.layout!.paths.dir} vanished from ${this.o.shell.describe}`);
-      await this.finish(job, 'lost', state);
-      return;
-    }
-    if (state.pid) this.sawPid(job, state);
-    const caughtUp = await pullLogs(this.o.shell, job.layout!, job.paths, state);
-    if (job.listeners.size > 0) await job.tail.poll(job.listeners, false);
-    if (!caughtUp) return;
-    const phase = await this.phase(job, state);
-    if (phase.phase === 'exited' || phase.phase === 'lost') await this.finish(job, phase.phase, phase.state);
-  }
-
-  /** The phase, asking the launcher whether an unfinished job still runs. */
-  private async phase(job: RemoteJob, state: RemoteState): Promise<{ phase: JobPhase; state: RemoteState }> {
-    if (state.exitCode !== undefined) return { phase: 'exited', state };
-    const launched = this.launched(job);
-    if (await this.o.launcher.isAlive(this.o.shell, launched, state)) return { phase: state.claimed && state.pid ? 'running' : 'queued', state };
-    // Not running: the wrapper may have written `exit` just now — look once more.
-    const again = await this.readOne(job);
-    if (again.exitCode !== undefined) {
-      // Logs may have grown with the exit: the next tick mirrors them before finishing.
-      return { phase: again.sizes.stdout === state.sizes.stdout && again.sizes.stderr === state.sizes.stderr && again.sizes.events === state.sizes.events ? 'exited' : 'running', state: again };
-    }
-    if (!again.claimed) {
-      if (Date.now() - (job.launchedAt ?? 0) < this.claimWaitMs) return { phase: 'queued', state: again };
-      // Fence, like the local dispatcher: with `claim` taken, a late start can no longer run it.
-      const claim = shellQuote(job.layout!.paths.claim);
-      const fenced = await this.o.shell.exec(`set -C; printf 'fenced by the ${this.kind} dispatcher\\n' >${claim}`);
-      if (fenced.code !== 0) return { phase: 'queued', state: again };
-      warn(job, `the job never started on ${this.o.shell.describe} (no claim after ${this.claimWaitMs} ms); fenced and reported lost`);
-    }
-    return { phase: again.killedBy ? 'exited' : 'lost', state: again };
-  }
-
-  /** The one terminal transition: local files, final read for the listeners, resolve `done`. */
-  private async finish(job: RemoteJob, phase: 'exited' | 'lost', state: RemoteState): Promise<JobStatus> {
-    if (job.finishing) return job.finishing;
-    await writeTerminalFiles(job.paths, state);
-    for (const l of job.listeners) job.notified.add(l);
-    await (job.listeners.size > 0 ? job.tail.poll(job.listeners, true) : job.tail.close());
-    job.phase = phase;
-    job.exitCode = state.exitCode ?? null;
-    if (state.killedBy) job.killedBy = state.killedBy;
-    this.watching.delete(job);
-    const status = withNative(statusOf(job), job);
-    job.finishing = Promise.resolve(status);
-    job.done.resolve(status);
-    return status;
-  }
-
-  /** A failed poll: a dropped connection is only reported (once); anything else, repeated, fails the wait. */
-  private trouble(job: RemoteJob, err: Error): void {
-    if (job.finishing) return;
-    if (err instanceof ConnectionLostError) {
-      if (!job.disconnected) warn(job, `${err.message} — the job keeps running on the target; reconnecting`);
-      job.disconnected = true;
-      return;
-    }
-    job.errors++;
-    warn(job, err.message);
-    if (job.errors >= MAX_ERRORS) {
-      this.watching.delete(job);
-      job.done.reject(new Error(`job ${job.spec.jobId}: following it on ${this.o.shell.describe} failed ${MAX_ERRORS} times in a row: ${err.message}`));
-    }
   }
 
   private async signal(jobId: string, reason: 'timeout' | 'cancel' | undefined, graceMs: number): Promise<void> {
@@ -337,7 +196,7 @@ export class RemoteDispatcher implements Dispatcher {
     }
     if (!job && !(await exists(jobPaths(this.o.mirrorRoot, jobId).dir))) throw this.unknown(jobId);
     const spec = job?.spec ?? (await this.localSpec(jobId));
-    const launched: LaunchedJob = job ? this.launched(job) : { spec, layout: remoteLayout(await this.root(), spec) };
+    const launched: LaunchedJob = job ? this.follow.launched(job) : { spec, layout: remoteLayout(await this.root(), spec) };
     await retryLost(() => this.o.launcher.signal(this.o.shell, launched, reason, graceMs), this.tries);
   }
 

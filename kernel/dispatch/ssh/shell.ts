@@ -7,12 +7,13 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { posix } from 'node:path';
-import type { ClientChannel, SFTPWrapper } from 'ssh2';
+import type { SFTPWrapper } from 'ssh2';
 import type { SshTarget, TargetConfig } from '../../targets/schema';
 import { shellQuote } from '../local/job-dir';
 import { hashMismatch, parseSha256sum, sha256File } from '../remote/hash';
 import { ConnectionLostError, type ExecResult, type RemoteShell } from '../remote/shell';
 import { closeLink, describeTarget, openLink, type SshLink } from './connect';
+import { brief, collectExec, Slots } from './exec-channel';
 
 export interface SshShellOptions {
   /** Resolves a `jump` target by name (DispatcherContext.lookup). */
@@ -49,9 +50,7 @@ export class SshShell implements RemoteShell {
   private failures = 0;
   private nextAttemptAt = 0;
   private closed = false;
-  private channels = 0;
-  private readonly waiting: Array<() => void> = [];
-  private readonly maxChannels: number;
+  private readonly slots: Slots;
   private readonly backoff: { initial: number; max: number };
 
   constructor(
@@ -60,7 +59,7 @@ export class SshShell implements RemoteShell {
     private readonly opts: SshShellOptions = {},
   ) {
     this.describe = describeTarget(target);
-    this.maxChannels = opts.maxChannels ?? 8;
+    this.slots = new Slots(opts.maxChannels ?? 8);
     this.backoff = opts.backoffMs ?? { initial: 250, max: 10_000 };
   }
 
@@ -72,18 +71,18 @@ export class SshShell implements RemoteShell {
 
   async exec(command: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
     const live = await this.connection();
-    await this.acquire();
+    await this.slots.acquire();
     try {
       return await this.guard(live, (resolveP, reject) => {
         // The server runs commands with the user's login shell (bash, zsh, fish…); the
         // contract is /bin/sh, so hand the command to it explicitly.
         live.link.client.exec(`exec /bin/sh -c ${shellQuote(command)}`, (err, stream) => {
           if (err) return reject(new ConnectionLostError(this.describe, `cannot open a channel for ${brief(command)}: ${err.message}`));
-          this.collect(stream, command, opts, resolveP, reject);
+          collectExec(stream, this.describe, command, opts, resolveP, reject);
         });
       });
     } finally {
-      this.release();
+      this.slots.release();
     }
   }
 
@@ -192,39 +191,6 @@ export class SshShell implements RemoteShell {
     return r.stdout;
   }
 
-  private collect(
-    stream: ClientChannel,
-    command: string,
-    opts: { stdin?: string; timeoutMs?: number },
-    resolveP: (r: ExecResult) => void,
-    reject: (err: Error) => void,
-  ): void {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let exit: { code: number | null; signal?: string } | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    if (opts.timeoutMs) {
-      timer = setTimeout(() => {
-        stream.close();
-        reject(new Error(`${this.describe}: ${brief(command)} did not finish within ${opts.timeoutMs} ms`));
-      }, opts.timeoutMs);
-    }
-    stream.on('data', (d: Buffer) => out.push(d));
-    stream.stderr.on('data', (d: Buffer) => err.push(d));
-    stream.on('exit', (code: number | null, signal?: string) => {
-      exit = code === null || code === undefined ? { code: null, signal: signal ?? 'unknown' } : { code };
-    });
-    stream.on('close', () => {
-      clearTimeout(timer);
-      // No exit status: the server side died (or the channel was torn down). Never success.
-      if (!exit) return reject(new ConnectionLostError(this.describe, `connection closed before ${brief(command)} reported an exit status`));
-      const r: ExecResult = { code: exit.code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-      if (exit.signal) r.signal = exit.signal;
-      resolveP(r);
-    });
-    stream.end(opts.stdin ?? undefined);
-  }
-
   /** Runs an operation on `live`; it rejects with ConnectionLostError if the connection dies first. */
   private guard<T>(live: Live, body: (resolveP: (v: T) => void, reject: (err: Error) => void) => void): Promise<T> {
     if (live.dead) return Promise.reject(new ConnectionLostError(this.describe, 'the connection dropped'));
@@ -293,25 +259,6 @@ export class SshShell implements RemoteShell {
     live.pending.clear();
     closeLink(live.link);
   }
-
-  private async acquire(): Promise<void> {
-    if (this.channels < this.maxChannels) {
-      this.channels++;
-      return;
-    }
-    await new Promise<void>((r) => this.waiting.push(r));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.channels--;
-  }
-}
-
-function brief(command: string): string {
-  const one = command.replace(/\s+/g, ' ').trim();
-  return JSON.stringify(one.length > 60 ? `${one.slice(0, 57)}...` : one);
 }
 
 /** ssh2's SFTP client reports a channel that died with the connection this way. */
