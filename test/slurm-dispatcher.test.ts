@@ -231,6 +231,33 @@ describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () =
     expect((await d.collect(s.jobId)).oomKilled).toBe(true);
   }, 120_000);
 
+  it('cancel while pending: the job never starts', async () => {
+    const d = dispatcher();
+    // The first job takes every CPU of the node, so the second one waits in the queue.
+    const hog = spec('r1.hog.1', 'echo hogging; sleep 120', { resources: { cpus: Number(execFileSync('nproc', { encoding: 'utf8' })) } });
+    await d.submit(hog);
+    await until('the hog to run', async () => (await d.readLog(hog.jobId, 'stdout', 0, 100)).data === 'hogging\n');
+    const s = spec('r1.waiting.1', 'echo should never run');
+    expect((await d.submit(s)).phase).toBe('queued');
+    await d.cancel(s.jobId, 'cancel');
+    const final = await d.wait(s.jobId);
+    expect(final).toMatchObject({ phase: 'exited', killedBy: 'cancel' });
+    expect((await d.readLog(s.jobId, 'stdout', 0, 100)).data).toBe('');
+    await d.cancel(hog.jobId, 'cancel');
+    expect((await d.wait(hog.jobId)).killedBy).toBe('cancel');
+  }, 120_000);
+
+  it('without `ssh:` the Slurm commands run on this machine (LocalShell)', async () => {
+    // This test process is the "login node": its environment names the cluster's config.
+    process.env.SLURM_CONF = env.slurm.conf;
+    const d = dispatcher({ ssh: undefined });
+    const s = spec('r1.local.1', 'echo "local submit, job $SLURM_JOB_ID"');
+    await d.submit(s);
+    const final = await d.wait(s.jobId);
+    expect(final.exitCode).toBe(0);
+    expect((await d.readLog(s.jobId, 'stdout', 0, 100)).data).toBe(`local submit, job ${final.nativeId}\n`);
+  }, 120_000);
+
   it('probe: Slurm version, partition, node CPUs, memory and GPUs', async () => {
     const p = await dispatcher().probe!();
     expect(p.ok).toBe(true);
