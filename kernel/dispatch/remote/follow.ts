@@ -129,10 +129,7 @@ export class RemoteFollower {
     if (await this.launcher.isAlive(this.shell, launched, state)) return { phase: state.claimed && state.pid ? 'running' : 'queued', state };
     // Not running: the wrapper may have written `exit` just now — look once more.
     const again = await this.readOne(job);
-    if (again.exitCode !== undefined) {
-      // Logs may have grown with the exit: the next tick mirrors them before finishing.
-      return { phase: again.sizes.stdout === state.sizes.stdout && again.sizes.stderr === state.sizes.stderr && again.sizes.events === state.sizes.events ? 'exited' : 'running', state: again };
-    }
+    if (again.exitCode !== undefined) return { phase: 'exited', state: again };
     if (!again.claimed) {
       if (Date.now() - (job.launchedAt ?? 0) < this.claimWaitMs) return { phase: 'queued', state: again };
       // Fence, like the local dispatcher: with `claim` taken, a late start can no longer run it.
@@ -147,6 +144,9 @@ export class RemoteFollower {
   /** The one terminal transition: local files, final read for the listeners, resolve `done`. */
   private async finish(job: RemoteJob, phase: 'exited' | 'lost', state: RemoteState): Promise<JobStatus> {
     if (job.finishing) return job.finishing;
+    // The files of an ended job no longer grow: mirror the rest (a state read after the
+    // last pull may show more than the mirror has).
+    while (!(await pullLogs(this.shell, job.layout!, job.paths, state)));
     await writeTerminalFiles(job.paths, state);
     for (const l of job.listeners) job.notified.add(l);
     await (job.listeners.size > 0 ? job.tail.poll(job.listeners, true) : job.tail.close());

@@ -34,7 +34,9 @@ export async function pullLogs(shell: RemoteShell, layout: RemoteJobLayout, loca
     const have = await sizeOf(local[key]);
     if (have >= want) continue;
     const buf = await shell.read(layout.paths[key], have, Math.min(want - have, READ_CHUNK));
-    if (buf.length > 0) await appendFile(local[key], buf);
+    // Nothing where the size said there was more: the file shrank; nothing left to catch up.
+    if (buf.length === 0) continue;
+    await appendFile(local[key], buf);
     if (have + buf.length < want) caughtUp = false;
   }
   return caughtUp;
