@@ -99,6 +99,25 @@ const pidAlive = (pid: number): boolean => {
   }
 };
 
+describe('SshDispatcher parallel', () => {
+  it('runs many jobs at once over one connection', async () => {
+    const d = dispatcher();
+    const accepted = (): number => sshd.log().split('Accepted publickey').length - 1;
+    const before = accepted();
+    try {
+      const specs = Array.from({ length: 6 }, (_, i) => spec(`sleep 0.5; echo job-${i} > o.txt`, { outputs: { o: 'o.txt' } }));
+      await Promise.all(specs.map((s) => d.submit(s)));
+      const finals = await Promise.all(specs.map((s) => d.wait(s.jobId)));
+      expect(finals.map((f) => f.exitCode)).toEqual([0, 0, 0, 0, 0, 0]);
+      const results = await Promise.all(specs.map((s) => d.collect(s.jobId)));
+      expect(results.map((r) => readFileSync(r.files.o!, 'utf8'))).toEqual(specs.map((_, i) => `job-${i}\n`));
+      expect(accepted() - before).toBe(1);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
 describe('SshDispatcher probe', () => {
   it('reports CPUs, memory and the server banner; an unreachable target is ok: false with the reason', async () => {
     const d = dispatcher();

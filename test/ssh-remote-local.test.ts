@@ -42,6 +42,22 @@ describe('remote job layer on LocalShell', () => {
     }
   });
 
+  it('mirrors a big log completely (several reads per poll)', async () => {
+    const shell = new LocalShell();
+    const root = join(base, 'remote3');
+    const d = new RemoteDispatcher({ kind: 'test', name: 'here', shell, launcher: new SetsidLauncher(), root, mirrorRoot: join(base, 'mirror3'), pollMs: 50 });
+    try {
+      const s = spec('big', 'head -c 9000000 /dev/urandom | base64');
+      await d.submit(s);
+      expect(await d.wait(s.jobId)).toMatchObject({ phase: 'exited', exitCode: 0 });
+      const remote = readFileSync(join(root, 'jobs', s.jobId, 'stdout.log'));
+      expect(remote.length).toBeGreaterThan(12_000_000);
+      expect(readFileSync(join(base, 'mirror3', s.jobId, 'stdout.log')).equals(remote)).toBe(true);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('reports a failing job with its exit code and stderr tail; missing outputs are listed', async () => {
     const shell = new LocalShell();
     const d = new RemoteDispatcher({ kind: 'test', name: 'here', shell, launcher: new SetsidLauncher(), root: join(base, 'remote2'), mirrorRoot: join(base, 'mirror2'), pollMs: 50 });
