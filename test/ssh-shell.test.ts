@@ -154,6 +154,13 @@ describe('SshShell', () => {
       // The target sees the connection coming from the jump server's side of the tunnel.
       expect(r.stdout).toMatch(new RegExp(` ${sshd.port}\\s*$`));
       expect(other.log()).toMatch(/Accepted publickey/);
+      // The jump server drops us: the tunnel and the connection in it go; the next call rebuilds both.
+      expect(other.killConnections()).toBeGreaterThan(0);
+      let again: string | undefined;
+      for (let i = 0; i < 20 && again === undefined; i++) {
+        again = await sh.exec('echo again').then((x) => x.stdout, (e: unknown) => (e instanceof ConnectionLostError ? undefined : Promise.reject(e)));
+      }
+      expect(again).toBe('again\n');
     } finally {
       await sh.close();
     }

@@ -124,11 +124,19 @@ export async function openLink(t: SshTarget, opts: ConnectOptions, depth = 0): P
         reject(new Error(`target "${opts.name}" (${what}): authentication failed with ${t.key ? `key ${t.key}` : 'ssh-agent'} — is its public key in the server's authorized_keys?`));
       else reject(new ConnectionLostError(what, `cannot connect: ${err.message}`));
     };
-    client.once('error', fail);
+    client.on('error', fail);
     client.once('close', () => fail(new Error('connection closed during the handshake')));
     client.once('ready', () => {
       client.off('error', fail);
       client.removeAllListeners('close');
+      if (jump) {
+        // The tunnel dies with the jump connection: end ours too, so the shell reconnects.
+        // (An 'error' without a listener would also crash the process.)
+        jump.client.removeAllListeners('error');
+        jump.client.removeAllListeners('close');
+        jump.client.on('error', () => client.end());
+        jump.client.on('close', () => client.end());
+      }
       // ssh2 keeps the server's identification only in a private field.
       const serverVersion = String((client as unknown as { _remoteVer?: string })._remoteVer ?? '');
       resolveP({ client, jump, serverVersion });
