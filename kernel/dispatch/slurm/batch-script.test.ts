@@ -19,6 +19,7 @@ describe('sbatch options', () => {
       '--job-name=sgr-r1.train.2', '--comment=sgr:r1.train.2', '--requeue', '--open-mode=append', '--signal=B:TERM@120',
       '--cpus-per-task=4', '--mem=16000M', '--gres=gpu:2', '--time=30', '--partition=gpu', '--account=lab', '--qos=high',
     ]));
-    expect(sbatchOptions({ ...spec, timeoutMs: 90_000 }, target, layout.paths)).toContain('--time=2');
+    // A 90 s step timeout: the backstop limit leaves room for the 120 s warning after it.
+    expect(sbatchOptions({ ...spec, timeoutMs: 90_000 }, target, layout.paths)).toContain('--time=5');
   });
 });

@@ -22,7 +22,11 @@ export function sbatchOptions(spec: JobSpec, target: SlurmTarget, remote: JobPat
   const cpus = r.cpus ?? d.cpus;
   const mem = r.memoryMb ?? d.memoryMb;
   const gpus = r.gpus ?? d.gpus;
-  const minutes = spec.timeoutMs > 0 ? Math.ceil(spec.timeoutMs / 60_000) : d.time;
+  const warnS = target.signalSeconds ?? 60;
+  // With a step timeout the dispatcher cancels the job itself; Slurm's limit is only the
+  // backstop for when the kernel is away, placed so that its warning (warnS before it)
+  // cannot come before the timeout — else a short step would be told to checkpoint at once.
+  const minutes = spec.timeoutMs > 0 ? Math.ceil((spec.timeoutMs / 1000 + warnS) / 60) + 1 : d.time;
   const opts = [
     `--job-name=${slurmJobName(spec.jobId)}`,
     `--comment=sgr:${spec.jobId}`,
@@ -32,7 +36,7 @@ export function sbatchOptions(spec: JobSpec, target: SlurmTarget, remote: JobPat
     `--error=${remote.dir}/slurm.out`,
     '--open-mode=append',
     '--requeue',
-    `--signal=B:TERM@${target.signalSeconds ?? 60}`,
+    `--signal=B:TERM@${warnS}`,
     '--nodes=1',
     '--ntasks=1',
   ];

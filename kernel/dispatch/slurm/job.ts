@@ -21,6 +21,8 @@ export interface SlurmJob {
   busy: boolean;
   /** Polls in a row in which nobody knew the job. */
   misses: number;
+  /** Polls in a row that failed. */
+  errors: number;
   /** Current poll interval (doubles up to pollMs) and when the next poll is due. */
   interval: number;
   nextPollAt: number;
@@ -36,5 +38,5 @@ export function newJob(spec: JobSpec, layout: RemoteJobLayout, local: JobPaths):
     reject = rej;
   });
   done.catch(() => undefined); // a close() with nobody waiting is not an unhandled rejection
-  return { spec, layout, local, phase: 'queued', listeners: new Set(), done, resolve, reject, busy: false, misses: 0, interval: 0, nextPollAt: 0 };
+  return { spec, layout, local, phase: 'queued', listeners: new Set(), done, resolve, reject, busy: false, misses: 0, errors: 0, interval: 0, nextPollAt: 0 };
 }

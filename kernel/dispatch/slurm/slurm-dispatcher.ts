@@ -17,7 +17,7 @@ import { collectRemote } from '../remote/collect';
 import { remoteLayout } from '../remote/layout';
 import { LocalShell } from '../remote/local-shell';
 import { prepareJob, resolveRoot } from '../remote/prepare';
-import type { RemoteShell } from '../remote/shell';
+import { ConnectionLostError, type RemoteShell } from '../remote/shell';
 import { SshShell } from '../ssh/shell';
 import type { Dispatcher, JobListener, JobLogStream, JobResult, JobSpec, JobStatus, TargetProbe } from '../types';
 import { renderBatchScript } from './batch-script';
@@ -50,6 +50,8 @@ export interface SlurmDispatcherOptions {
  */
 /** The first polls of a job come this fast (see SlurmDispatcherOptions.pollMs). */
 const FIRST_POLL_MS = 250;
+/** Failed polls in a row (other than a dropped connection) before wait() gives up. */
+const MAX_POLL_ERRORS = 20;
 
 export class SlurmDispatcher implements Dispatcher {
   readonly kind = 'slurm';
@@ -120,6 +122,8 @@ export class SlurmDispatcher implements Dispatcher {
     const job = this.jobs.get(jobId) ?? (await this.adopt(jobId));
     if (job.final || !job.slurmId) return;
     const slurmId = job.slurmId;
+    // Still queued: nothing to checkpoint, just give the slot back (the attempt ends preempted).
+    if (job.phase === 'queued') return scancel(this.shell, slurmId);
     // Every process of the job, batch shell included, gets TERM: the SDK checkpoints and exits 75.
     await scancel(this.shell, slurmId, 'TERM');
     clearTimeout(job.graceTimer);
@@ -248,8 +252,27 @@ export class SlurmDispatcher implements Dispatcher {
       if (job.final || job.busy || !job.tail || now < job.nextPollAt) continue;
       job.interval = Math.min(job.interval * 2, this.pollMs);
       job.nextPollAt = now + job.interval;
-      this.poll(job).catch((err: Error) => this.warn(job, `poll failed (will retry): ${err.message}`));
+      this.poll(job).then(
+        () => {
+          if (job.errors > 0) this.warn(job, `polling works again after ${job.errors} failed attempt(s)`);
+          job.errors = 0;
+        },
+        (err: Error) => this.pollFailed(job, err),
+      );
     }
+  }
+
+  /**
+   * A dropped connection is waited out (the shell reconnects; the job runs on regardless),
+   * with one warning per outage. Any other error repeating MAX_POLL_ERRORS times (scontrol
+   * gone, the job directory unreadable) ends wait() with that error instead of hanging.
+   */
+  private pollFailed(job: SlurmJob, err: Error): void {
+    job.errors++;
+    if (job.errors === 1) this.warn(job, `poll failed, retrying: ${err.message}`);
+    if (err instanceof ConnectionLostError || job.errors < MAX_POLL_ERRORS || job.final) return;
+    job.final = { jobId: job.spec.jobId, phase: 'unknown' };
+    job.reject(new Error(`target "${this.name}": job ${job.spec.jobId} (Slurm ${job.slurmId ?? '?'}): polling failed ${job.errors} times: ${err.message}`));
   }
 
   private async poll(job: SlurmJob): Promise<void> {
