@@ -25,6 +25,8 @@ export function collectExec(
       reject(new Error(`${describe}: ${brief(command)} did not finish within ${opts.timeoutMs} ms`));
     }, opts.timeoutMs);
   }
+  // A stream 'error' without a listener would crash the process; the channel is gone either way.
+  stream.on('error', (e: Error) => reject(new ConnectionLostError(describe, `${brief(command)}: ${e.message}`)));
   stream.on('data', (d: Buffer) => out.push(d));
   stream.stderr.on('data', (d: Buffer) => err.push(d));
   stream.on('exit', (code: number | null, signal?: string) => {

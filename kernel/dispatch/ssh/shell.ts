@@ -214,11 +214,23 @@ export class SshShell implements RemoteShell {
 
   private async sftp(): Promise<SFTPWrapper> {
     const live = await this.connection();
-    live.sftp ??= this.guard<SFTPWrapper>(live, (resolveP, reject) =>
-      live.link.client.sftp((err, sftp) => (err ? reject(new ConnectionLostError(this.describe, `cannot start SFTP: ${err.message}`)) : resolveP(sftp))),
+    if (live.sftp) return live.sftp;
+    const session = this.guard<SFTPWrapper>(live, (resolveP, reject) =>
+      live.link.client.sftp((err, sftp) => {
+        if (err) return reject(new ConnectionLostError(this.describe, `cannot start SFTP: ${err.message}`));
+        // A broken SFTP session is dropped (the next transfer opens a new one); an 'error'
+        // without a listener would crash the process.
+        const forget = (): void => {
+          if (live.sftp === session) live.sftp = undefined;
+        };
+        sftp.on('error', forget);
+        sftp.on('close', forget);
+        resolveP(sftp);
+      }),
     );
-    live.sftp.catch(() => (live.sftp = undefined));
-    return live.sftp;
+    live.sftp = session;
+    session.catch(() => (live.sftp = undefined));
+    return session;
   }
 
   private async connection(): Promise<Live> {
