@@ -140,8 +140,13 @@ function signalAll(pids: number[], sig: NodeJS.Signals): number {
 /** Starts sshd and resolves once it listens. Throws with sshd's own stderr when it cannot start. */
 export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   installExitHook();
-  // sshd refuses to start without its privilege-separation directory.
-  mkdirSync('/run/sshd', { recursive: true });
+  // sshd (as root) refuses to start without its privilege-separation directory. A non-root
+  // sshd does not need it (and could not create it).
+  try {
+    mkdirSync('/run/sshd', { recursive: true });
+  } catch (err) {
+    if (process.getuid?.() === 0) throw err;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'sgr-sshd-'));
   const hostKey = join(dir, 'host_ed25519');
   keygen(hostKey);
