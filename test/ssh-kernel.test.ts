@@ -70,6 +70,14 @@ describe('kernel on an ssh target', () => {
     }
   });
 
+  it('sgr targets check probes the ssh target', async () => {
+    const { home } = homeWithBox();
+    const r = await sgr(home, ['targets', 'check', 'box', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/OpenSSH/);
+    expect(r.stdout).toMatch(/"cpus":\s*\d+/);
+  });
+
   it('a kernel killed mid-job re-attaches on resume: exactly one remote process ran the job', async () => {
     const { home, remoteRoot } = homeWithBox();
     const ledger = join(home, 'ledger');
