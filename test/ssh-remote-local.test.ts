@@ -2,7 +2,7 @@
  * The remote job layer over LocalShell (the Slurm-on-this-machine case): the wrapper's
  * claim makes a start that is sent twice run once, and the layer behaves as over ssh.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,8 +26,12 @@ describe('remote job layer on LocalShell', () => {
     const ledger = join(base, 'ledger');
     const s = spec('twice', `echo "$$" >> ${ledger}; sleep 0.3`);
     const root = join(base, 'remote');
+    // What a kernel killed mid-upload leaves behind; the next start removes it.
+    const leftover = join(root, 'jobs', `.tmp-${s.jobId}-dead`);
+    mkdirSync(join(leftover, 'work'), { recursive: true });
     const prepared = await prepareJob(shell, root, s, { timeoutMs: 0, graceMs: 1000 }, join(base, 'scratch'));
     expect(prepared.created).toBe(true);
+    expect(existsSync(leftover)).toBe(false);
     expect((await prepareJob(shell, root, s, { timeoutMs: 0, graceMs: 1000 }, join(base, 'scratch'))).created).toBe(false);
     const launcher = new SetsidLauncher();
     const job = { spec: prepared.remote, layout: prepared.layout };

@@ -158,8 +158,11 @@ export async function prepareJob(shell: RemoteShell, root: string, spec: JobSpec
     uploads.push({ local: join(scratch, name), remote: posix.join(tmp, name) });
   }
   await shell.uploadMany(uploads);
+  const leftovers = posix.join(root, 'jobs', `.tmp-${spec.jobId}-`);
   const commands = [
     ...stage.publish,
+    // Temp dirs of this job id from a start that died mid-upload (a killed kernel).
+    `for d in ${shellQuote(leftovers)}*; do [ "$d" = ${shellQuote(tmp)} ] || rm -rf "$d"; done`,
     `mkdir -p ${shellQuote(posix.join(tmp, 'work'))}${layout.checkpoints ? ` ${shellQuote(layout.checkpoints)}` : ''}`,
     `mv -T ${shellQuote(tmp)} ${shellQuote(layout.paths.dir)} && echo created || rm -rf ${shellQuote(tmp)}`,
   ];
