@@ -195,6 +195,23 @@ describe('scheduler in one kernel', () => {
     expect(warnings).toContain('attempt 1 ran out of memory; attempt 2 runs with params.args.0 64 → 32');
   });
 
+  it('a resumed run keeps the journaled OOM adjustments and takes its step off the dead-letter list', async () => {
+    const h = home('{ maxJobs: 2 }');
+    kernel = openKernel(h);
+    const code = 'import os, sys\nb = int(sys.argv[1])\nprint("batch", b, flush=True)\nif b > 16:\n    os.kill(os.getpid(), 9)\n';
+    const runId = kernel.createRun(plan({
+      steps: [{ id: 'fit', skill: 'python', params: { code, args: [64] }, retry: { max: 1, backoffMs: 0, oom: { param: 'args.0', paramFactor: 0.5 } } }],
+    }));
+    // 64 → oom, 32 → oom: out of retries; poison.
+    expect(await kernel.execute(runId)).toBe('FAILED');
+    expect((await queueList(kernel)).deadLetter.map((d) => [d.stepId, d.attempts, d.failureClass])).toEqual([['fit', 2, 'oom']]);
+    // Resume: attempt 3 starts from the adjusted 32 (not the plan's 64), then 16 completes.
+    expect(await kernel.execute(runId)).toBe('COMPLETED');
+    const batch = (a: number) => readFileSync(join(h, 'jobs', `${runId}.fit.${a}`, 'stdout.log'), 'utf8').trim();
+    expect([1, 2, 3, 4].map(batch)).toEqual(['batch 64', 'batch 32', 'batch 32', 'batch 16']);
+    expect((await queueList(kernel)).deadLetter).toEqual([]);
+  });
+
   it('retries an OOM with more memory: the next job asks for memoryFactor × memoryMb', async () => {
     const h = home('{ maxJobs: 2 }');
     kernel = openKernel(h);

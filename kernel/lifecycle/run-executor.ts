@@ -226,7 +226,7 @@ function loadSlots(k: KernelServices, run: RunContext): Map<string, StepSlot> {
     const row = rows.get(step.id);
     const state = (row?.state ?? 'PENDING') as StepState;
     slots.set(step.id, {
-      step: withJournaledOom(k, run.runId, step),
+      step: withJournaledOom(k.journal.db, run.runId, step),
       deps: effectiveDeps(step),
       state,
       attempt: row?.attempt ?? 0,

@@ -6,6 +6,7 @@ import type { FailureClass, PlanStep } from '../common/plan';
 import type { KernelServices, RunContext } from '../lifecycle/context';
 import { appendEvent } from '../store/events-repo';
 import { checkLease } from '../store/lease';
+import type { Db } from '../store/db';
 import { stmt } from '../store/sql';
 import { applyOomChange, describeOomChange, oomAdjust, type OomChange } from './oom';
 import { addDeadLetter, removeDeadLetter } from './queue-repo';
@@ -49,10 +50,15 @@ export async function afterOom(k: KernelServices, run: RunContext, step: PlanSte
   return adjusted.step;
 }
 
-/** Steps with the OOM adjustments their earlier attempts journaled (the newest values win). */
-export function withJournaledOom(k: KernelServices, runId: string, step: PlanStep): PlanStep {
+/**
+ * The step with the OOM adjustments its earlier attempts journaled (the newest values win);
+ * with `attempt`, only those made before that attempt — what replay needs to re-derive
+ * attempt N with the params and resources it really ran with.
+ * @example withJournaledOom(k.journal.db, runId, step, 3) // params as attempt 3 ran them
+ */
+export function withJournaledOom(db: Db, runId: string, step: PlanStep, attempt = Number.MAX_SAFE_INTEGER): PlanStep {
   if (!step.retry.oom) return step;
-  const rows = stmt(k.journal.db, "SELECT data_json FROM events WHERE run_id = ? AND step_id = ? AND kind = 'step.oom_adjusted' ORDER BY seq").all(runId, step.id) as Array<{ data_json: string | null }>;
+  const rows = stmt(db, "SELECT data_json FROM events WHERE run_id = ? AND step_id = ? AND kind = 'step.oom_adjusted' AND attempt < ? ORDER BY seq").all(runId, step.id, attempt) as Array<{ data_json: string | null }>;
   let next = step;
   for (const r of rows) if (r.data_json) next = applyOomChange(next, JSON.parse(r.data_json) as OomChange);
   return next;
