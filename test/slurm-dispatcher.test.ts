@@ -160,6 +160,8 @@ describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () =
     await until('the first line', async () => (await first.readLog(s.jobId, 'stdout', 0, 100)).data === 'one\n');
     await first.close();
     const second = dispatcher({}, root);
+    // status() of a job this dispatcher never saw: from the mirror's Slurm id and scontrol.
+    expect(await second.status(s.jobId)).toEqual({ jobId: s.jobId, phase: 'running', nativeId: submitted.nativeId });
     const rec = recorder();
     const again = await second.submit(s, rec);
     expect(again.nativeId).toBe(submitted.nativeId);

@@ -22,11 +22,11 @@ import { SshShell } from '../ssh/shell';
 import type { Dispatcher, JobListener, JobLogStream, JobResult, JobSpec, JobStatus, TargetProbe } from '../types';
 import { renderBatchScript } from './batch-script';
 import { querySlurm, recordedSlurmId, scancel, submitOnce, writeRemote } from './commands';
-import { finishJob, readRemoteExit } from './finish';
+import { followOnce } from './follow';
 import { newJob, type SlurmJob } from './job';
 import { mirrorFiles, readFinalStatus, RemoteTail } from './mirror';
 import { probeSlurm } from './probe';
-import { phaseOfState, type SlurmState } from './states';
+import { phaseOfState } from './states';
 
 export interface SlurmDispatcherOptions {
   /** The shell to run Slurm commands through (default: ssh to `target.ssh`, else this machine). */
@@ -93,9 +93,20 @@ export class SlurmDispatcher implements Dispatcher {
     return this.statusOf(job);
   }
 
+  /** Never submits or starts following a job: asks the mirror, then the cluster, once. */
   async status(jobId: string): Promise<JobStatus> {
-    const job = this.jobs.get(jobId) ?? (await this.adopt(jobId).catch(() => undefined));
-    return job ? this.statusOf(job) : { jobId, phase: 'unknown' };
+    const job = this.jobs.get(jobId);
+    if (job) return this.statusOf(job);
+    const local = this.localPaths(jobId);
+    const final = await readFinalStatus(local);
+    if (final) return final;
+    const spec = await readSpecFile(local, jobId).catch(() => undefined);
+    if (!spec) return { jobId, phase: 'unknown' };
+    const slurmId = await this.knownSlurmId(local, remoteLayout(await this.remoteRoot(), spec).paths.dir);
+    // Recorded locally but never submitted (the kernel died before sbatch): resume submits it.
+    if (!slurmId) return { jobId, phase: 'queued' };
+    const state = await querySlurm(this.shell, slurmId);
+    return { jobId, phase: state ? phaseOfState(state.state) : 'unknown', nativeId: slurmId };
   }
 
   async wait(jobId: string, listener?: JobListener): Promise<JobStatus> {
@@ -185,7 +196,7 @@ export class SlurmDispatcher implements Dispatcher {
     const { spec, layout, local } = job;
     await mkdir(local.dir, { recursive: true });
     await writeFile(local.spec, `${JSON.stringify(spec, null, 2)}\n`);
-    let slurmId = (await readFile(mirrorFiles(local).slurmId, 'utf8').catch(() => '')).trim() || (await recordedSlurmId(this.shell, layout.paths.dir));
+    let slurmId = await this.knownSlurmId(local, layout.paths.dir);
     if (!slurmId) {
       // The shared remote job layer uploads inputs and the staged SDK (content-addressed,
       // once) and creates the directory atomically; `run.sh` in it is the SSH wrapper, unused here.
@@ -209,7 +220,7 @@ export class SlurmDispatcher implements Dispatcher {
     job.interval = Math.min(FIRST_POLL_MS, this.pollMs);
     job.nextPollAt = Date.now() + job.interval;
     this.timer ??= setInterval(() => this.pollAll(), Math.min(FIRST_POLL_MS, this.pollMs));
-    await this.poll(job);
+    await followOnce(this.shell, job, this.unknownPolls);
   }
 
   /** A job this process did not submit: from the mirror (finished) or the cluster (still there). */
@@ -229,7 +240,7 @@ export class SlurmDispatcher implements Dispatcher {
       job.resolve(final);
       return job;
     }
-    const slurmId = (await readFile(mirrorFiles(local).slurmId, 'utf8').catch(() => '')).trim() || (await recordedSlurmId(this.shell, job.layout.paths.dir));
+    const slurmId = await this.knownSlurmId(local, job.layout.paths.dir);
     if (!slurmId) {
       // Never submitted (killed before sbatch): submit now, exactly once.
       await this.start(job);
@@ -237,6 +248,12 @@ export class SlurmDispatcher implements Dispatcher {
     }
     await this.attach(job, slurmId);
     return job;
+  }
+
+  /** The Slurm id from the mirror, else from the job directory on the cluster. */
+  private async knownSlurmId(local: JobPaths, remoteDir: string): Promise<string | undefined> {
+    const mirrored = (await readFile(mirrorFiles(local).slurmId, 'utf8').catch(() => '')).trim();
+    return mirrored || (await recordedSlurmId(this.shell, remoteDir));
   }
 
   private statusOf(job: SlurmJob): JobStatus {
@@ -252,7 +269,7 @@ export class SlurmDispatcher implements Dispatcher {
       if (job.final || job.busy || !job.tail || now < job.nextPollAt) continue;
       job.interval = Math.min(job.interval * 2, this.pollMs);
       job.nextPollAt = now + job.interval;
-      this.poll(job).then(
+      followOnce(this.shell, job, this.unknownPolls).then(
         () => {
           if (job.errors > 0) this.warn(job, `polling works again after ${job.errors} failed attempt(s)`);
           job.errors = 0;
@@ -273,40 +290,6 @@ export class SlurmDispatcher implements Dispatcher {
     if (err instanceof ConnectionLostError || job.errors < MAX_POLL_ERRORS || job.final) return;
     job.final = { jobId: job.spec.jobId, phase: 'unknown' };
     job.reject(new Error(`target "${this.name}": job ${job.spec.jobId} (Slurm ${job.slurmId ?? '?'}): polling failed ${job.errors} times: ${err.message}`));
-  }
-
-  private async poll(job: SlurmJob): Promise<void> {
-    if (job.busy || job.final) return;
-    job.busy = true;
-    try {
-      await job.tail!.poll(this.shell, job.listeners, false);
-      const state = await querySlurm(this.shell, job.slurmId!);
-      const phase = state ? phaseOfState(state.state) : await this.phaseFromDir(job);
-      if (phase === 'unknown') {
-        if (++job.misses >= this.unknownPolls) await this.finish(job, 'lost', state);
-        return;
-      }
-      job.misses = 0;
-      if (phase === 'exited' || phase === 'lost') await this.finish(job, phase, state);
-      else job.phase = phase;
-    } finally {
-      job.busy = false;
-    }
-  }
-
-  /** Neither scontrol nor sacct knows the job (no accounting, long purged): the exit file decides. */
-  private async phaseFromDir(job: SlurmJob): Promise<JobStatus['phase']> {
-    return (await readRemoteExit(this.shell, job)) === undefined ? 'unknown' : 'exited';
-  }
-
-  private async finish(job: SlurmJob, phase: 'exited' | 'lost', state: SlurmState | undefined): Promise<void> {
-    await job.tail!.poll(this.shell, job.listeners, true);
-    const status = await finishJob(this.shell, job, phase, state);
-    clearTimeout(job.timeout);
-    clearTimeout(job.graceTimer);
-    job.final = status;
-    job.phase = phase;
-    job.resolve(status);
   }
 
   private warn(job: SlurmJob, message: string): void {
