@@ -117,6 +117,12 @@ describe('scheduler across processes', () => {
     expect(entry).toMatchObject({ jobKey: queued.job_key, state: 'queued', enqueuedAt: queued.enqueued_at });
     expect(entry?.waitReason).toMatch(new RegExp(`is gone; \`sgr resume ${runId}\` takes it over in place`));
 
+    const text = await sgr(h, ['queue']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^local\s+1\s+0\/1000\s+1\s/m); // the dead process's entry holds nothing
+    expect(text.stdout).toMatch(new RegExp(`^${blockerRun}\\.long\\.1\\s+local\\s+0\\s+running`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^${runId}\\.quick\\.1\\s+local\\s+0\\s+queued\\s+\\S+\\s+its process \\(pid \\d+ on`, 'm'));
+
     const resumed = start(h, ['resume', runId]);
     const adopted = await until('the entry taken over by the resuming process', () => rows(h).find((r) => r.run_id === runId && r.owner !== queued.owner));
     // Same row, same place in line: the blocker still holds the one slot.
