@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { seconds, type BenchResult } from './types';
 
@@ -29,6 +30,7 @@ export async function benchSched(opts: { workDir: string; sgrCli: string; n: num
   const { n } = opts;
   const log = opts.log ?? (() => undefined);
   const ideal = n / 2;
+  const load = loadavg()[0] ?? 0;
   const dir = mkdtempSync(join(opts.workDir, 'sched-'));
   try {
     const home = join(dir, 'home');
@@ -49,11 +51,12 @@ export async function benchSched(opts: { workDir: string; sgrCli: string; n: num
     log(`  make ${make.toFixed(2)} s`);
     const over = sgr / ideal;
     return {
-      name: `scheduler overhead, ${n} one-second jobs on 2 slots`,
+      // One title whatever N: a quick run replaces the section rather than adding one.
+      name: 'scheduler overhead, one-second jobs on 2 slots',
       command: `npm run bench -- sched${n === 1000 ? '' : ` --sched-n=${n}`}`,
       rows: [
         { label: `ideal (${n} × 1 s / 2 slots)`, seconds: ideal },
-        { label: 'sgr run (target local maxJobs 2, plan concurrency 4)', seconds: sgr, note: 'node start-up, intent + commit per step, a queue transaction per admission and release' },
+        { label: `sgr run, ${n} jobs (target local maxJobs 2, plan concurrency 4)`, seconds: sgr, note: 'node start-up, intent + commit per step, a queue transaction per admission and release' },
         { label: 'make -j2 (same sleeps)', seconds: make },
       ],
       ratios: [
@@ -61,7 +64,7 @@ export async function benchSched(opts: { workDir: string; sgrCli: string; n: num
         { label: 'make / ideal', value: make / ideal },
         { label: 'sgr / make', value: sgr / make },
       ],
-      notes: [`Overhead per job: ${(((sgr - ideal) * 2) / n * 1000).toFixed(1)} ms of slot time (sgr), ${(((make - ideal) * 2) / n * 1000).toFixed(1)} ms (make).`],
+      notes: [`Load average when the run started: ${load.toFixed(1)} on 2 cores.`, `Overhead per job: ${(((sgr - ideal) * 2) / n * 1000).toFixed(1)} ms of slot time (sgr), ${(((make - ideal) * 2) / n * 1000).toFixed(1)} ms (make).`],
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
