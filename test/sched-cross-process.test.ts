@@ -4,12 +4,12 @@
  * killed — `sgr resume` takes it over in place (same arrival order) and finishes the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueList } from '../kernel/common/contract-sched';
-import { ensureCli, ROOT, sgr, tempDir } from './helpers';
+import { ensureCli, openKernel, plan, ROOT, sgr, tempDir } from './helpers';
 
 const children = new Set<ChildProcess>();
 afterEach(() => {
@@ -135,4 +135,50 @@ describe('scheduler across processes', () => {
     expect(maxAtOnce(h)).toEqual({ starts: ['long', 'quick'], max: 1 });
     expect(rows(h)).toEqual([]);
   }, 60_000);
+
+  it('preempts a victim running in another process through its queue row; it checkpoints, exits 75 and resumes', async () => {
+    const h = home();
+    // A worker-SDK loop: a checkpoint per step; on SIGTERM it stops at the next step with exit 75.
+    const code = [
+      'import json, os, sys, time',
+      'from sgr_worker import EXIT_PREEMPTED, latest_checkpoint, save_checkpoint, should_stop',
+      'path = os.path.join(os.environ["SGR_CHECKPOINT_DIR"], "state.json")',
+      'start = 0',
+      'if latest_checkpoint():',
+      '    start = json.load(open(latest_checkpoint()))["i"]',
+      'print("start", start, flush=True)',
+      'for i in range(start, 400):',
+      '    json.dump({"i": i + 1}, open(path + ".tmp", "w"))',
+      '    os.replace(path + ".tmp", path)',
+      '    save_checkpoint(path, step=i + 1)',
+      '    if should_stop():',
+      '        sys.exit(EXIT_PREEMPTED)',
+      '    time.sleep(0.02)',
+    ].join('\n');
+    const file = join(h, 'low.yaml');
+    writeFileSync(file, JSON.stringify({ version: 1, name: 'low', steps: { work: { skill: 'python', preemptible: true, priority: 0, retry: { max: 0 }, params: { code } } } }));
+    const low = start(h, ['run', file]);
+    const lowRun = await low.runId;
+    const first = join(h, 'jobs', `${lowRun}.work.1`);
+    const checkpoints = (): string[] => (existsSync(join(first, 'events.jsonl')) ? readFileSync(join(first, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"checkpoint"')) : []);
+    await until('a few checkpoints in the other process', () => checkpoints().length >= 3);
+
+    // This process (a second kernel on the same home) brings the urgent job.
+    const kernel = openKernel(h);
+    try {
+      const high = kernel.createRun(plan({ steps: [{ id: 'urgent', skill: 'shell', priority: 10, params: { command: 'echo urgent' } }] }));
+      expect(await kernel.execute(high)).toBe('COMPLETED');
+      expect(await low.exit).toBe(0);
+      expect(readFileSync(join(first, 'exit'), 'utf8').trim()).toBe('75');
+      const last = JSON.parse(checkpoints().at(-1)!) as { step: number };
+      const second = join(h, 'jobs', `${lowRun}.work.2`);
+      expect(readFileSync(join(second, 'stdout.log'), 'utf8')).toMatch(new RegExp(`^start ${last.step}$`, 'm'));
+      const mtime = (f: string): number => statSync(f).mtimeMs;
+      expect(mtime(join(h, 'jobs', `${high}.urgent.1`, 'exit'))).toBeLessThanOrEqual(mtime(join(second, 'pid')));
+    } finally {
+      await kernel.close();
+    }
+    const show = JSON.parse((await sgr(h, ['show', lowRun, '--json'])).stdout) as { state: string; steps: Array<{ attempt: number; preemptions: number }> };
+    expect(show).toMatchObject({ state: 'COMPLETED', steps: [{ attempt: 2, preemptions: 1 }] });
+  }, 90_000);
 });
