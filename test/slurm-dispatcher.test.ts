@@ -172,22 +172,39 @@ describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () =
     expect(squeueNames(`sgr-${s.jobId}`)).toEqual([submitted.nativeId]);
   }, 120_000);
 
-  it('exactly one Slurm job when the submitter died after sbatch but before recording the job id', async () => {
-    const first = dispatcher();
-    const root = first.target.root!;
-    const s = spec('r1.once.1', 'echo only once; sleep 2');
-    // What a kernel killed -9 right after sbatch leaves: the job directory and a submitted
-    // Slurm job, no recorded id (the same steps as the dispatcher's start, minus recording).
-    const prepared = await prepareJob(new LocalShell(), root, s, { timeoutMs: 0, graceMs: 5000 }, join(home, 'scratch-once'));
+  /** What a kernel killed -9 right after sbatch leaves: the job directory and a submitted Slurm job, no recorded id. */
+  async function orphanSubmit(d: SlurmDispatcher, s: JobSpec): Promise<string> {
+    // The same steps as the dispatcher's start, minus recording the id.
+    const prepared = await prepareJob(new LocalShell(), d.target.root!, s, { timeoutMs: 0, graceMs: 5000 }, join(home, `scratch-${s.jobId}`));
     const layout = prepared.layout;
-    writeFileSync(join(layout.paths.dir, 'job.sbatch'), renderBatchScript(prepared.remote, first.target, layout.paths));
-    const orphan = execFileSync('sbatch', ['--parsable', join(layout.paths.dir, 'job.sbatch')], { env: env.slurm.env, encoding: 'utf8' }).trim();
-    const status = await first.submit(s);
+    writeFileSync(join(layout.paths.dir, 'job.sbatch'), renderBatchScript(prepared.remote, d.target, layout.paths));
+    return execFileSync('sbatch', ['--parsable', join(layout.paths.dir, 'job.sbatch')], { env: env.slurm.env, encoding: 'utf8' }).trim();
+  }
+
+  it('exactly one Slurm job when the submitter died after sbatch but before recording the job id', async () => {
+    const d = dispatcher();
+    const s = spec('r1.once.1', 'echo only once; sleep 2');
+    const orphan = await orphanSubmit(d, s);
+    const status = await d.submit(s);
     expect(status.nativeId).toBe(orphan);
-    const final = await first.wait(s.jobId);
+    const final = await d.wait(s.jobId);
     expect(final.exitCode).toBe(0);
     expect(squeueNames(`sgr-${s.jobId}`)).toEqual([orphan]);
-    expect((await first.readLog(s.jobId, 'stdout', 0, 100)).data).toBe('only once\n');
+    expect((await d.readLog(s.jobId, 'stdout', 0, 100)).data).toBe('only once\n');
+  }, 120_000);
+
+  it('… and when that orphan job has already ended (found in the controller: slurmdbd may not have it yet)', async () => {
+    const d = dispatcher();
+    const s = spec('r1.once2.1', 'echo done before the restart');
+    const orphan = await orphanSubmit(d, s);
+    await sacctFinal(orphan);
+    // Without the id the batch script recorded at its start, only Slurm itself can answer.
+    rmSync(join(d.target.root!, 'jobs', s.jobId, 'runs'));
+    const status = await d.submit(s);
+    expect(status.nativeId).toBe(orphan);
+    expect(await d.wait(s.jobId)).toMatchObject({ phase: 'exited', exitCode: 0, nativeId: orphan });
+    expect(squeueNames(`sgr-${s.jobId}`)).toEqual([orphan]);
+    expect((await d.readLog(s.jobId, 'stdout', 0, 100)).data).toBe('done before the restart\n');
   }, 120_000);
 
   it('a step timeout cancels through scancel: killedBy timeout', async () => {

@@ -28,8 +28,9 @@ export async function recordedSlurmId(shell: RemoteShell, dir: string): Promise<
 
 /**
  * Submits the batch script unless the job already exists. Under flock on the job directory:
- * the recorded id, then squeue and sacct by job name, then sbatch — a kernel killed between
- * sbatch and recording the id finds the job by its name instead of submitting a second one.
+ * the recorded id, the id the batch script recorded when it started, squeue and sacct by job
+ * name, then sbatch — a kernel killed between sbatch and recording the id finds the job
+ * instead of submitting a second one.
  * @example await submitOnce(shell, '/scratch/sgr/r.s.1', 'r.s.1') // { slurmId: '42', created: true }
  */
 export async function submitOnce(shell: RemoteShell, dir: string, jobId: string): Promise<{ slurmId: string; created: boolean }> {
@@ -40,8 +41,13 @@ export async function submitOnce(shell: RemoteShell, dir: string, jobId: string)
     'exec 9>>submit.lock',
     'flock 9',
     'id=$(cat slurm_id 2>/dev/null || true)',
-    `[ -n "$id" ] || id=$(squeue -h -a -o %i --name=${name} 2>/dev/null | head -n 1)`,
-    `[ -n "$id" ] || id=$(sacct -X -n -P -S 2000-01-01 -o JobID --name=${name} 2>/dev/null | head -n 1)`,
+    // The batch script records its Slurm id when it starts (`runs`).
+    '[ -n "$id" ] || id=$(tail -n 1 runs 2>/dev/null | cut -d " " -f 1)',
+    // Own jobs only (another user's job of the same name is not ours). `-t all`: the
+    // controller still lists a job that ended recently (MinJobAge), when slurmdbd may not
+    // have its full record yet; sacct covers older ones (30 days back, window open ahead).
+    `[ -n "$id" ] || id=$(squeue -h -a -t all -u "$(id -un)" -o %i --name=${name} 2>/dev/null | head -n 1)`,
+    `[ -n "$id" ] || id=$(sacct -X -n -P -S now-30days -E now+1days -u "$(id -un)" -o JobID --name=${name} 2>/dev/null | head -n 1)`,
     'new=0',
     'if [ -z "$id" ]; then id=$(sbatch --parsable job.sbatch); id=${id%%;*}; new=1; fi',
     'printf "%s\\n" "$id" >slurm_id.tmp && mv -f slurm_id.tmp slurm_id',
