@@ -26,12 +26,13 @@ function home(): string {
   return h;
 }
 
-function experiment(h: string, name: string, steps: Array<{ id: string; seconds: number }>): string {
+/** Shell steps that log their start and end; one with `gate` holds its slot until that file exists. */
+function experiment(h: string, name: string, steps: Array<{ id: string; seconds: number; gate?: string }>): string {
   const file = join(h, `${name}.yaml`);
   const lines = ['version: 1', `name: ${name}`, 'concurrency: 4', 'steps:'];
   for (const s of steps) {
     lines.push(`  ${s.id}:`, '    skill: shell', '    params:',
-      `      command: 't=$(date +%s%N); echo "${s.id} start $t" >> "${join(h, 'times.log')}"; sleep ${s.seconds}; t=$(date +%s%N); echo "${s.id} end $t" >> "${join(h, 'times.log')}"'`);
+      `      command: 't=$(date +%s%N); echo "${s.id} start $t" >> "${join(h, 'times.log')}"; ${s.gate ? `while [ ! -e ${s.gate} ]; do sleep 0.05; done; ` : ''}sleep ${s.seconds}; t=$(date +%s%N); echo "${s.id} end $t" >> "${join(h, 'times.log')}"'`);
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
@@ -85,14 +86,16 @@ function maxAtOnce(h: string): { starts: string[]; max: number } {
 describe('scheduler across processes', () => {
   it('two `sgr run`s on one home share the target slot: never two jobs at once', async () => {
     const h = home();
-    const a = start(h, ['run', experiment(h, 'a', [{ id: 'a1', seconds: 0.5 }, { id: 'a2', seconds: 0.5 }])]);
-    const b = start(h, ['run', experiment(h, 'b', [{ id: 'b1', seconds: 0.5 }, { id: 'b2', seconds: 0.5 }])]);
-    // Both processes have entries in the one queue at the same moment.
+    const gate = join(h, 'gate');
+    // Whichever job gets the slot first holds it until both processes have entries queued.
+    const a = start(h, ['run', experiment(h, 'a', [{ id: 'a1', seconds: 0.3, gate }, { id: 'a2', seconds: 0.3, gate }])]);
+    const b = start(h, ['run', experiment(h, 'b', [{ id: 'b1', seconds: 0.3, gate }, { id: 'b2', seconds: 0.3, gate }])]);
     const owners = await until('entries of two processes at once', () => {
       const o = new Set(rows(h).map((r) => r.owner));
       return o.size === 2 ? o : null;
     });
     expect(owners.size).toBe(2);
+    writeFileSync(gate, '');
     expect(await a.exit).toBe(0);
     expect(await b.exit).toBe(0);
     const { starts, max } = maxAtOnce(h);
@@ -102,7 +105,9 @@ describe('scheduler across processes', () => {
 
   it('a queued entry survives its process being killed; `sgr resume` takes it over in place', async () => {
     const h = home();
-    const blocker = start(h, ['run', experiment(h, 'blocker', [{ id: 'long', seconds: 6 }])]);
+    const gate = join(h, 'gate');
+    // The blocker holds the one slot until the test opens the gate.
+    const blocker = start(h, ['run', experiment(h, 'blocker', [{ id: 'long', seconds: 0.1, gate }])]);
     const blockerRun = await blocker.runId;
     await until('the blocker running', () => rows(h).some((r) => r.run_id === blockerRun && r.state === 'running'));
     const waiter = start(h, ['run', experiment(h, 'waiter', [{ id: 'quick', seconds: 0.1 }])]);
@@ -127,6 +132,7 @@ describe('scheduler across processes', () => {
     const adopted = await until('the entry taken over by the resuming process', () => rows(h).find((r) => r.run_id === runId && r.owner !== queued.owner));
     // Same row, same place in line: the blocker still holds the one slot.
     expect(adopted).toMatchObject({ job_key: queued.job_key, seq: queued.seq, enqueued_at: queued.enqueued_at, state: 'queued' });
+    writeFileSync(gate, '');
     expect(await resumed.exit).toBe(0);
     expect(await blocker.exit).toBe(0);
     const show = JSON.parse((await sgr(h, ['show', runId, '--json'])).stdout) as { state: string; steps: Array<{ attempt: number }> };
