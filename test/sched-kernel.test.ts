@@ -24,11 +24,14 @@ function home(localResources: string): string {
   return h;
 }
 
-/** A job that logs its start and end (ns) to each of `logs`, sleeping in between. */
-const timed = (id: string, logs: string | string[], extra: Record<string, unknown> = {}) => ({
+/**
+ * A job that logs its start and end (ns) to each of `logs`, sleeping in between; with
+ * `gate`, it holds its slot until that file exists (so a test controls when slots free up).
+ */
+const timed = (id: string, logs: string | string[], extra: Record<string, unknown> = {}, gate?: string) => ({
   id, skill: 'shell', ...extra,
   params: {
-    command: `t=$(date +%s%N); for f in $LOGS; do echo "${id} start $t" >> "$f"; done; sleep 0.4; t=$(date +%s%N); for f in $LOGS; do echo "${id} end $t" >> "$f"; done`,
+    command: `t=$(date +%s%N); for f in $LOGS; do echo "${id} start $t" >> "$f"; done; ${gate ? `while [ ! -e "${gate}" ]; do sleep 0.02; done; ` : ''}sleep 0.4; t=$(date +%s%N); for f in $LOGS; do echo "${id} end $t" >> "$f"; done`,
     env: { LOGS: [logs].flat().join(' ') },
   },
 });
@@ -67,7 +70,8 @@ describe('scheduler in one kernel', () => {
     const h = home('{ maxJobs: 1 }');
     const log = join(h, 'order.log');
     kernel = openKernel(h);
-    const low = kernel.createRun(plan({ concurrency: 4, steps: ['l1', 'l2', 'l3'].map((id) => timed(id, log)) }));
+    const gate = join(h, 'gate');
+    const low = kernel.createRun(plan({ concurrency: 4, steps: ['l1', 'l2', 'l3'].map((id) => timed(id, log, {}, gate)) }));
     const lowDone = kernel.execute(low);
     const k = kernel;
     // One of them runs, two wait behind it (which one came first depends on timing): then the urgent run arrives.
@@ -84,7 +88,10 @@ describe('scheduler in one kernel', () => {
       'target local: 1 of 1 job running (maxJobs); waiting behind earlier or higher-priority entries',
     ]);
     const high = kernel.createRun(plan({ steps: [timed('urgent', log, { priority: 10 })] }));
-    expect(await kernel.execute(high)).toBe('COMPLETED');
+    const highDone = kernel.execute(high);
+    await until('the urgent entry queued', () => k.db.prepare("SELECT 1 FROM sched_queue WHERE run_id = ? AND state = 'queued'").get(high));
+    writeFileSync(gate, '');
+    expect(await highDone).toBe('COMPLETED');
     expect(await lowDone).toBe('COMPLETED');
     const { order, maxAtOnce } = analyse(log);
     expect(order).toEqual([...running, 'urgent', ...queued.map((e) => e.stepId)]);
@@ -159,17 +166,19 @@ describe('scheduler in one kernel', () => {
     kernel.bus.on('step.warned', (e) => warnings.push(`${e.stepId}: ${e.message}`));
     process.env.SGR_QUEUE_MAX = '1';
     try {
-      const id = kernel.createRun(plan({ concurrency: 4, steps: ['q1', 'q2', 'q3', 'q4'].map((s) => timed(s, log)) }));
+      const gate = join(h, 'gate');
+      const id = kernel.createRun(plan({ concurrency: 4, steps: ['q1', 'q2', 'q3', 'q4'].map((s) => timed(s, log, {}, gate)) }));
       const done = kernel.execute(id);
       const k = kernel;
       // One running, one queued: the queue is full, so nothing else enters it.
       await until('a full queue with an attempt waiting for room', () => (warnings.length > 0 ? true : null));
       expect((k.db.prepare("SELECT COUNT(*) AS n FROM sched_queue WHERE state = 'queued'").get() as { n: number }).n).toBe(1);
+      writeFileSync(gate, '');
       expect(await done).toBe('COMPLETED');
     } finally {
       delete process.env.SGR_QUEUE_MAX;
     }
-    expect(warnings[0]).toMatch(/^q[34]: the queue of target local is full \(1 waiting, SGR_QUEUE_MAX\); waiting for room$/);
+    expect(warnings[0]).toMatch(/^q[1-4]: the queue of target local is full \(1 waiting, SGR_QUEUE_MAX\); waiting for room$/);
     const { order, maxAtOnce } = analyse(log);
     expect([...order].sort()).toEqual(['q1', 'q2', 'q3', 'q4']);
     expect(maxAtOnce).toBe(1);
