@@ -202,6 +202,8 @@ describe('scheduler in one kernel', () => {
     ]);
     expect(readFileSync(join(h, 'jobs', `${runId}.fit.3`, 'stdout.log'), 'utf8')).toBe('batch 16\n');
     expect(warnings).toContain('attempt 1 ran out of memory; attempt 2 runs with params.args.0 64 → 32');
+    // Replay re-derives each attempt with the params it really ran with.
+    expect(await kernel.replay(runId)).toMatchObject({ identical: true, compared: 1 });
   });
 
   it('a resumed run keeps the journaled OOM adjustments and takes its step off the dead-letter list', async () => {

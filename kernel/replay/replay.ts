@@ -13,6 +13,7 @@ import { KernelBus } from '../lifecycle/bus';
 import { commitAttempt, commitUpstreamFailed } from '../lifecycle/commit';
 import type { KernelServices, RunContext } from '../lifecycle/context';
 import { runAttempt } from '../lifecycle/step-attempt';
+import { withJournaledOom } from '../sched/recovery';
 import { openDb } from '../store/db';
 import { Journal } from '../store/journal';
 import { decodeJson } from '../store/json-column';
@@ -104,10 +105,12 @@ export async function replayRun(real: KernelServices, runRow: RunRow): Promise<R
     } else {
       try {
         for (let attempt = 1; attempt <= realRow.attempt; attempt++) {
-          const outcome = await runAttempt(scratch, run, step, attempt, upstream);
+          // The step as this attempt ran: an OOM retry may have changed params/resources (journaled).
+          const ran = withJournaledOom(real.journal.db, runRow.id, step, attempt);
+          const outcome = await runAttempt(scratch, run, ran, attempt, upstream);
           const last = attempt === realRow.attempt;
           const decision = !last ? 'PENDING' : outcome.ok ? 'COMPLETED' : 'FAILED';
-          await commitAttempt(scratch, run, step, outcome, decision);
+          await commitAttempt(scratch, run, ran, outcome, decision);
           derived.set(id, decision === 'PENDING' ? 'RUNNING' : decision);
           if (last && outcome.ok && outcome.outputs) upstream.set(id, outcome.outputs);
         }
