@@ -24,6 +24,9 @@ export function migrate(db: Database.Database, target = LATEST_VERSION): number 
   for (const m of migrations) {
     if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
+      // Re-read under the write lock: another process opening the same fresh home may have
+      // applied this migration since `current` was read (two `sgr run`s started at once).
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       m.up(db);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
