@@ -144,7 +144,10 @@ describe('kernel on a slurm target (targets.yaml → ssh login → sbatch)', () 
     const done = kernel.execute(runId);
     const jobId = `${runId}.lora.1`;
     const mirror = join(home, 'jobs', 'cluster', jobId);
-    const checkpoints = (): number => (existsSync(join(mirror, 'events.jsonl')) ? readFileSync(join(mirror, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"checkpoint"')).length : 0);
+    // Watched on the cluster's file system itself, not the local mirror: the mirror's polling
+    // can lag a loaded machine by seconds, and a late preempt would meet a finished job.
+    const remoteEvents = join(home, 'cluster-fs', 'jobs', jobId, 'events.jsonl');
+    const checkpoints = (): number => (existsSync(remoteEvents) ? readFileSync(remoteEvents, 'utf8').split('\n').filter((l) => l.includes('"checkpoint"')).length : 0);
     await until('a few checkpoints of attempt 1', () => (checkpoints() >= 3 ? true : null), 150_000);
     // What the scheduler (or a higher-priority Slurm job) does: the warning signal, a grace period.
     await kernel.dispatchers.get('cluster')!.preempt!(jobId, 60_000);

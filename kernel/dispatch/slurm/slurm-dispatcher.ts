@@ -136,7 +136,16 @@ export class SlurmDispatcher implements Dispatcher {
     // Still queued: nothing to checkpoint, just give the slot back (the attempt ends preempted).
     if (job.phase === 'queued') return scancel(this.shell, slurmId);
     // Every process of the job, batch shell included, gets TERM: the SDK checkpoints and exits 75.
-    await scancel(this.shell, slurmId, 'TERM');
+    try {
+      await scancel(this.shell, slurmId, 'TERM');
+    } catch (err) {
+      // The job ended on its own in the meantime (Slurm then says "Invalid job id"): nothing
+      // to preempt, and wait() reports how it really ended. Anything else is a real failure.
+      const now = await querySlurm(this.shell, slurmId);
+      const phase = now ? phaseOfState(now.state) : 'exited';
+      if (phase !== 'exited' && phase !== 'lost') throw err;
+      return;
+    }
     clearTimeout(job.graceTimer);
     job.graceTimer = setTimeout(() => {
       if (!job.final) scancel(this.shell, slurmId).catch((err: Error) => this.warn(job, `preempt: scancel after the grace period failed: ${err.message}`));
