@@ -123,6 +123,20 @@ describe('scheduler in one kernel', () => {
     expect(maxAtOnce).toBe(2);
   });
 
+  it("counts what the skill itself asks for: train's config.threads are CPUs on the target", async () => {
+    const h = home('{ cpus: 2, maxJobs: 4 }');
+    kernel = openKernel(h);
+    // A user command: no PyTorch needed; the skill turns config.threads into resources.cpus.
+    const train = (id: string, threads: number) => ({ id, skill: 'train', params: { mode: 'pretrain', config: { threads }, command: 'true', python: 'python3' } });
+    const id = kernel.createRun(plan({ steps: [train('fits', 2), train('too_big', 4)] }));
+    expect(await kernel.execute(id)).toBe('FAILED');
+    const steps = kernel.steps(id);
+    expect(steps.find((s) => s.step_id === 'fits')?.state).toBe('COMPLETED');
+    const big = steps.find((s) => s.step_id === 'too_big');
+    expect(big).toMatchObject({ state: 'FAILED', failure_class: 'policy' });
+    expect(big?.error).toContain('asks for 4 CPUs; target local has 2');
+  });
+
   it('kills a preempted job that ignores SIGTERM after the grace period; the attempt still counts as preempted', async () => {
     const h = home('{ maxJobs: 1 }');
     process.env.SGR_PREEMPT_GRACE_MS = '300';

@@ -88,7 +88,9 @@ export async function executeJob(
   });
   for (const m of resolved.materialize) await k.cas.materialize(m.digest, join(cwd, m.relPath));
   await mkdir(checkpointDir, { recursive: true });
-  await slots.acquireSlot?.();
+  // The scheduler counts what the job asks for, the skill's own request included (e.g. train's threads).
+  const { pids: _pids, ...slotResources } = spec.resources ?? {};
+  await slots.acquireSlot?.(spec.resources ? slotResources : undefined);
   k.bus.emit('step.stateChanged', { runId: run.runId, stepId: step.id, state: 'RUNNING', attempt, cacheHit: false });
 
   const emitLog = (stream: 'stdout' | 'stderr', text: string): void =>

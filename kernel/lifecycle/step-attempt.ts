@@ -3,7 +3,7 @@
  * resolve → validate → authorize → execute → verify. The commit and checkpoint phases
  * are in commit.ts. Every phase is recorded as an event; a failure names its phase.
  */
-import type { FailureClass, Phase, PlanStep } from '../common/plan';
+import type { FailureClass, Phase, PlanStep, Resources } from '../common/plan';
 import { effectiveDeps } from '../common/validate-plan';
 import { attemptScope } from '../replay/effects';
 import type { Skill } from '../skills/api';
@@ -58,7 +58,8 @@ export interface AttemptHooks {
    * running, so it must be re-attached, never replaced by a cache hit that appeared since.
    */
   reentering?: boolean;
-  acquireSlot?(): Promise<void>;
+  /** `resources`: what the job really asks for (the skill's request merged with the step's); absent for in-process work. */
+  acquireSlot?(resources?: Resources): Promise<void>;
   /** Idempotent: the executor also calls it when the attempt ends. */
   releaseSlot?(): void;
 }

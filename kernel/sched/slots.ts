@@ -3,14 +3,14 @@
  * one queue entry per step attempt, keyed by its job id. Without a scheduler (a kernel
  * built without one) the run's own semaphore caps it at plan.concurrency, as before.
  */
-import type { PlanStep } from '../common/plan';
+import type { PlanStep, Resources } from '../common/plan';
 import type { KernelServices, RunContext } from '../lifecycle/context';
 import { jobIdFor } from '../lifecycle/job-exec';
 import type { Semaphore } from '../lifecycle/semaphore';
 
 export interface SlotHooks {
   reentering: boolean;
-  acquireSlot(): Promise<void>;
+  acquireSlot(resources?: Resources): Promise<void>;
   releaseSlot(): void;
   /** True when the scheduler preempted this attempt (its exit then means "preempted"). */
   preempted(): boolean;
@@ -24,12 +24,14 @@ export function slotHooks(k: KernelServices, run: RunContext, step: PlanStep, at
   let wasPreempted = false;
   return {
     reentering,
-    acquireSlot: async () => {
+    acquireSlot: async (asked?: Resources) => {
+      // A job's effective request (skill + step); in-process work passes none: the step's.
+      const resources = asked ?? step.resources;
       if (sched) {
         await sched.acquire({
           jobKey, runId: run.runId, stepId: step.id, attempt, target: step.target, priority: step.priority ?? 0,
           preemptible: step.preemptible === true, runCap: run.plan.concurrency,
-          ...(step.resources ? { resources: step.resources } : {}),
+          ...(resources ? { resources } : {}),
         }, run.signal);
       } else {
         await fallback.acquire();
