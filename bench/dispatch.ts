@@ -160,6 +160,7 @@ export async function benchDispatch(opts: { workDir: string; jobs?: number; log?
     notes: [
       'Every service is real and on this machine (private dockerd, sshd on 127.0.0.1, single-node Slurm with slurmdbd); the peers do the same trivial job with the plain tool in the same run.',
       'sgr does more per job than its peer: a durable job directory, detached start (survives the app and the connection), logs/events mirrored, exit recorded, outputs collected.',
+      "On ssh and slurm, submit returns once the job's pid (or Slurm id and start) is recorded; a `true` job has ended by the first look, so running and end detected coincide. An ssh job costs about five remote commands over one kept connection (job dir, uploads, start, state polls), the peer one command on a fresh connection.",
     ],
   };
 }
