@@ -12,6 +12,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
+import { awaitEnd, submitOnce } from '../job-table';
 import type { Dispatcher, JobListener, JobLogStream, JobResult, JobSpec, JobStatus, TargetProbe } from '../types';
 import type { DockerTarget } from '../../targets/schema';
 import type { DispatcherContext } from '../../targets/context';
@@ -67,20 +68,7 @@ export class DockerDispatcher implements Dispatcher {
     if (this.closed) throw new Error(`job ${spec.jobId}: submit after the docker dispatcher "${this.name}" was closed`);
     validateSpec(spec);
     imageFor(spec, this.name, this.target);
-    const known = this.jobs.get(spec.jobId);
-    if (known) {
-      if (listener) known.listeners.add(listener);
-      await known.submitted;
-      return dockerStatus(known);
-    }
-    const job = this.track(spec);
-    if (listener) job.listeners.add(listener);
-    job.submitted = this.start(job, true);
-    job.submitted.catch((err: Error) => {
-      this.jobs.delete(spec.jobId);
-      job.done.reject(err);
-    });
-    return job.submitted;
+    return submitOnce(this.jobs, spec, listener, { track: (s) => this.track(s), start: (j) => this.start(j, true), statusOf: dockerStatus });
   }
 
   async status(jobId: string): Promise<JobStatus> {
@@ -103,13 +91,7 @@ export class DockerDispatcher implements Dispatcher {
 
   async wait(jobId: string, listener?: JobListener): Promise<JobStatus> {
     const job = this.jobs.get(jobId) ?? (await this.adopt(jobId));
-    if (listener) job.listeners.add(listener);
-    const status = await job.done.promise;
-    if (listener && !job.notified.has(listener)) {
-      job.notified.add(listener);
-      await inOrder(job, () => job.tail.poll([listener], true));
-    }
-    return status;
+    return awaitEnd(job, listener, (l) => inOrder(job, () => job.tail.poll([l], true)));
   }
 
   async readLog(jobId: string, stream: JobLogStream, offset: number, maxBytes: number): Promise<{ data: string; next: number }> {

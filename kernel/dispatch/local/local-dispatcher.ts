@@ -5,6 +5,7 @@
  * them twice. File formats: job-dir.ts; the wrapper: launcher-script.ts.
  */
 import { mkdir, rm } from 'node:fs/promises';
+import { awaitEnd, submitOnce } from '../job-table';
 import type { Dispatcher, JobListener, JobLogStream, JobResult, JobSpec, JobStatus } from '../types';
 import { collectResult } from './collect';
 import { exists, phaseOf, probeJobDir } from './disk-state';
@@ -67,20 +68,7 @@ export class LocalDispatcher implements Dispatcher {
   async submit(spec: JobSpec, listener?: JobListener): Promise<JobStatus> {
     if (this.closed) throw new Error(`job ${spec.jobId}: submit after the dispatcher was closed`);
     validateSpec(spec);
-    const known = this.jobs.get(spec.jobId);
-    if (known) {
-      if (listener) known.listeners.add(listener);
-      await known.submitted;
-      return this.status(spec.jobId);
-    }
-    const job = this.track(spec);
-    if (listener) job.listeners.add(listener);
-    job.submitted = this.start(job);
-    job.submitted.catch((err: Error) => {
-      this.jobs.delete(spec.jobId);
-      job.done.reject(err);
-    });
-    return job.submitted;
+    return submitOnce(this.jobs, spec, listener, { track: (s) => this.track(s), start: (j) => this.start(j), statusOf: (j) => this.status(j.spec.jobId) });
   }
 
   async status(jobId: string): Promise<JobStatus> {
@@ -101,14 +89,7 @@ export class LocalDispatcher implements Dispatcher {
 
   async wait(jobId: string, listener?: JobListener): Promise<JobStatus> {
     const job = this.jobs.get(jobId) ?? (await this.adopt(jobId));
-    if (listener) job.listeners.add(listener);
-    const status = await job.done.promise;
-    if (listener && !job.notified.has(listener)) {
-      // Added after the final read: give it what nobody has consumed yet.
-      job.notified.add(listener);
-      await serialize(job, () => job.tail.poll([listener], true));
-    }
-    return status;
+    return awaitEnd(job, listener, (l) => serialize(job, () => job.tail.poll([l], true)));
   }
 
   async readLog(jobId: string, stream: JobLogStream, offset: number, maxBytes: number): Promise<{ data: string; next: number }> {
