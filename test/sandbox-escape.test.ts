@@ -6,25 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Kernel } from '../kernel/api/kernel';
+import { describe, expect, it } from 'vitest';
 import { requireDocker } from './services/dockerd';
-import { IMAGE_TIMEOUT_MS, openKernel, runSandbox, sandboxEnv, sandboxHome, type SandboxEnv } from './sandbox-support';
+import { runSandbox, useSandbox } from './sandbox-support';
 
 describe.runIf(requireDocker())('sandbox.python: escape attempts are contained and reported', () => {
-  let env: SandboxEnv;
-  let kernel: Kernel | null = null;
-  beforeAll(async () => {
-    env = await sandboxEnv();
-  }, IMAGE_TIMEOUT_MS);
-  afterEach(async () => {
-    await kernel?.close();
-    kernel = null;
-  });
-  afterAll(async () => {
-    await env?.daemon.dispose();
-  });
-  const open = (): Kernel => (kernel = openKernel(sandboxHome(env)));
+  const { env, open } = useSandbox();
 
   it('network: connecting to 1.1.1.1 and to a service on the host 127.0.0.1 both fail; the host service sees nobody', async () => {
     let accepted = 0;

@@ -5,27 +5,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Kernel } from '../kernel/api/kernel';
+import { describe, expect, it } from 'vitest';
 import { decodeJson } from '../kernel/store/json-column';
 import { plan, runPlan } from './helpers';
 import { requireDocker } from './services/dockerd';
-import { IMAGE_TIMEOUT_MS, openKernel, runSandbox, sandboxEnv, sandboxHome, type SandboxEnv, type SandboxOutputs } from './sandbox-support';
+import { runSandbox, useSandbox, type SandboxOutputs } from './sandbox-support';
 
 describe.runIf(requireDocker())('sandbox.python: the code interpreter', () => {
-  let env: SandboxEnv;
-  let kernel: Kernel | null = null;
-  beforeAll(async () => {
-    env = await sandboxEnv();
-  }, IMAGE_TIMEOUT_MS);
-  afterEach(async () => {
-    await kernel?.close();
-    kernel = null;
-  });
-  afterAll(async () => {
-    await env?.daemon.dispose();
-  });
-  const open = (): Kernel => (kernel = openKernel(sandboxHome(env)));
+  const { env, open } = useSandbox();
 
   it('computes with numpy on an input artifact and an inline file; a file in out/ becomes an artifact', async () => {
     const k = open();

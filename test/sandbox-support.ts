@@ -3,6 +3,7 @@ import { realpathSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Kernel } from '../kernel/api/kernel';
 import { ensureImage } from '../kernel/dispatch/docker/images';
 import { decodeJson } from '../kernel/store/json-column';
@@ -61,6 +62,28 @@ export async function runSandbox(kernel: Kernel, params: Record<string, unknown>
   if (!row) throw new Error(`run ${runId} has no step "code"`);
   const outputs = decodeJson<SandboxOutputs>(row.outputs_json, kernel.journal.blobs) ?? ({} as SandboxOutputs);
   return { runId, state, step: row, outputs };
+}
+
+/**
+ * Registers the hooks every sandbox test file needs (the engine with the python image before
+ * all, the kernel closed after each test, the engine disposed after all) and returns the
+ * environment (filled once beforeAll ran) and `open()`, a kernel on a fresh sandbox home.
+ * @example const { env, open } = useSandbox(); it('…', async () => { const k = open(); … });
+ */
+export function useSandbox(): { env: SandboxEnv; open(): Kernel } {
+  const env = {} as SandboxEnv;
+  let kernel: Kernel | null = null;
+  beforeAll(async () => {
+    Object.assign(env, await sandboxEnv());
+  }, IMAGE_TIMEOUT_MS);
+  afterEach(async () => {
+    await kernel?.close();
+    kernel = null;
+  });
+  afterAll(async () => {
+    await env.daemon?.dispose();
+  });
+  return { env, open: () => (kernel = openKernel(sandboxHome(env))) };
 }
 
 export { openKernel };
