@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernel } from '../kernel/api/kernel';
 import { listEvents } from '../kernel/store/events-repo';
 import { decodeJson } from '../kernel/store/json-column';
-import { ensureCli, openKernel, plan, runPlan, sgr, tempDir } from './helpers';
+import { ensureCli, openKernel, plan, runPlan, sgr, tempDir, until } from './helpers';
 import { requireDocker, sharedDockerd } from './services/dockerd';
 import { containerEvents, dockerEnv, type DockerEnv } from './docker-support';
 
@@ -28,16 +28,6 @@ function dockerHome(): string {
 
 const outputs = (k: Kernel, runId: string, step: string): Record<string, unknown> =>
   decodeJson<Record<string, unknown>>(k.steps(runId).find((s) => s.step_id === step)?.outputs_json ?? null, k.journal.blobs) ?? {};
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== null && v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const homes = new Map<string, string>();
 /** The job dir of a job started by runAndKill (known once the run id is printed). */

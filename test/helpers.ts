@@ -82,3 +82,23 @@ export function startAndKill(home: string, args: string[], delayMs: number): Pro
   });
 }
 
+
+/**
+ * Polls `fn` until it returns something other than null, undefined or false; throws naming
+ * `what` after `timeoutMs`. For waiting on real processes and files, never for timing.
+ * @example const pid = await until('the job pid', () => readPid(dir), 20_000);
+ */
+export async function until<T>(
+  what: string,
+  fn: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 25,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== null && v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

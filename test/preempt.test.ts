@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Kernel } from '../kernel/api/kernel';
 import { listEvents } from '../kernel/store/events-repo';
 import { decodeJson } from '../kernel/store/json-column';
-import { openKernel, plan, sgr, tempDir } from './helpers';
+import { openKernel, plan, sgr, tempDir, until } from './helpers';
 
 let kernel: Kernel | null = null;
 afterEach(async () => {
@@ -43,16 +43,6 @@ for i in range(start, ${STEPS}):
     time.sleep(0.05)
 log_output("result", acc)
 `;
-
-async function until<T>(what: string, fn: () => T | null, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== null) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const checkpoints = (eventsFile: string): number => {
   if (!existsSync(eventsFile)) return 0;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueList } from '../kernel/common/contract-sched';
-import { ensureCli, openKernel, plan, ROOT, sgr, tempDir } from './helpers';
+import { ensureCli, openKernel, plan, ROOT, sgr, tempDir, until } from './helpers';
 
 const children = new Set<ChildProcess>();
 afterEach(() => {
@@ -63,16 +63,6 @@ const rows = (h: string): Row[] => {
     db?.close();
   }
 };
-
-async function until<T>(what: string, fn: () => T | null | undefined, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== null && v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function maxAtOnce(h: string): { starts: string[]; max: number } {
   const ev = readFileSync(join(h, 'times.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')).map(([id, kind, ns]) => ({ id: id!, kind: kind!, t: BigInt(ns!) }));

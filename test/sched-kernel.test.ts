@@ -10,7 +10,7 @@ import { dispatchCall } from '../kernel/api/dispatch';
 import type { Kernel } from '../kernel/api/kernel';
 import type { QueueList } from '../kernel/common/contract-sched';
 import { listEvents } from '../kernel/store/events-repo';
-import { openKernel, plan, sgr, tempDir } from './helpers';
+import { openKernel, plan, sgr, tempDir, until } from './helpers';
 
 let kernel: Kernel | null = null;
 afterEach(async () => {
@@ -47,16 +47,6 @@ function analyse(log: string): { order: string[]; maxAtOnce: number } {
     maxAtOnce = Math.max(maxAtOnce, now);
   }
   return { order: events.filter((e) => e.kind === 'start').map((e) => e.id), maxAtOnce };
-}
-
-async function until<T>(what: string, fn: () => T | null | undefined, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== null && v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const queueList = async (k: Kernel): Promise<QueueList> => {

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Kernel } from '../kernel/api/kernel';
 import { listEvents } from '../kernel/store/events-repo';
 import { findTorchPython } from '../skills/ml/python-runtime';
-import { openKernel, plan, tempDir } from './helpers';
+import { openKernel, plan, tempDir, until } from './helpers';
 
 const python = findTorchPython();
 if (python === null && process.env.CI !== 'true') {
@@ -23,16 +23,6 @@ afterEach(async () => {
   await kernel?.close();
   kernel = null;
 });
-
-async function until<T>(what: string, fn: () => T | null | undefined, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== null && v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const TINY = {
   threads: 1,
@@ -63,7 +53,7 @@ describe.skipIf(python === null && process.env.CI !== 'true')('scheduler preempt
     const lowDone = kernel.execute(low);
     const first = join(home, 'jobs', `${low}.pre.1`);
     const checkpoints = (): number => (existsSync(join(first, 'events.jsonl')) ? readFileSync(join(first, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"checkpoint"')).length : 0);
-    await until('a few checkpoints of the low-priority training', () => (checkpoints() >= 3 ? true : null));
+    await until('a few checkpoints of the low-priority training', () => (checkpoints() >= 3 ? true : null), 120_000);
 
     const high = kernel.createRun(plan({ steps: [{ id: 'urgent', skill: 'shell', priority: 10, params: { command: 'echo urgent' } }] }));
     expect(await kernel.execute(high)).toBe('COMPLETED');

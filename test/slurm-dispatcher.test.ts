@@ -16,6 +16,10 @@ import { renderBatchScript } from '../kernel/dispatch/slurm/batch-script';
 import type { JobListener, JobSpec, ProtocolEvent } from '../kernel/dispatch/types';
 import { SLURM_START_TIMEOUT_MS } from './services/slurm';
 import { slurmOverSsh, type SlurmOverSsh } from './services/slurm/fixture';
+import { until as untilHelper } from './helpers';
+
+/** squeue runs on every check: look every 200 ms. */
+const until = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<true> => untilHelper(what, check, timeoutMs, 200);
 
 let env: SlurmOverSsh;
 let home: string;
@@ -64,14 +68,6 @@ async function sacctFinal(id: string): Promise<string> {
     return row !== '' && !/^(PENDING|RUNNING|REQUEUED)/.test(row);
   }, 30_000);
   return row;
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('slurm dispatcher (real slurmctld/slurmd/slurmdbd, through sshd)', () => {

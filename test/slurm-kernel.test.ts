@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernel } from '../kernel/api/kernel';
 import { listEvents } from '../kernel/store/events-repo';
 import { decodeJson } from '../kernel/store/json-column';
-import { ensureCli, openKernel, plan, runPlan, sgr } from './helpers';
+import { ensureCli, openKernel, plan, runPlan, sgr, until } from './helpers';
 import { SLURM_START_TIMEOUT_MS } from './services/slurm';
 import { slurmOverSsh, type SlurmOverSsh } from './services/slurm/fixture';
 
@@ -55,16 +55,6 @@ const slurmJobs = (namePrefix: string): string[] =>
   execFileSync('squeue', ['-h', '-a', '-t', 'all', '-o', '%j %i'], { env: env.slurm.env, encoding: 'utf8' })
     .split('\n')
     .filter((l) => l.startsWith(namePrefix));
-
-async function until<T>(what: string, fn: () => T | null | undefined, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== null && v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('kernel on a slurm target (targets.yaml → ssh login → sbatch)', () => {
   it('runs a two-step DAG on the cluster: input artifact uploaded, logs and metrics live, outputs in the CAS', async () => {

@@ -7,6 +7,7 @@ import { SshDispatcher } from '../kernel/dispatch/ssh';
 import type { JobSpec, ProtocolEvent } from '../kernel/dispatch/types';
 import type { SshTarget } from '../kernel/targets/schema';
 import { startSshd, type Sshd } from './services/sshd';
+import { until } from './helpers';
 
 let sshd: Sshd;
 const base = mkdtempSync(join(tmpdir(), 'sgr-ssh-disp-'));
@@ -79,14 +80,6 @@ function counter(count: number, everyS: number, extra: Partial<JobSpec> = {}): J
 
 function expectAllLines(out: string, count: number): void {
   expect(out).toBe(Array.from({ length: count }, (_, i) => `line ${i + 1}\n`).join(''));
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const remoteFile = (jobId: string, name: string) => join(remoteRoot, 'jobs', jobId, name);
