@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
 import type { ContainerCreateOptions, MountSettings } from 'dockerode';
+import { sgrJobEnv } from '../local/job-dir';
 import type { JobSpec } from '../types';
 import type { DockerTarget } from '../../targets/schema';
 import type { DockerJobPaths } from './job-files';
@@ -90,12 +91,7 @@ export function jobEnv(spec: JobSpec, paths: DockerJobPaths): string[] {
     // docker-init (tini) forwards SIGTERM to the job's whole process group, so `sh -c`
     // wrappers do not swallow the preemption warning.
     TINI_KILL_PROCESS_GROUP: '1',
-    SGR_JOB_ID: spec.jobId,
-    SGR_RUN_ID: spec.runId,
-    SGR_STEP_ID: spec.stepId,
-    SGR_ATTEMPT: String(spec.attempt),
-    SGR_EVENTS_FILE: paths.events,
-    SGR_WORK_DIR: spec.cwd,
+    ...sgrJobEnv(spec, paths.events),
   };
   return Object.entries(env).map(([k, v]) => `${k}=${v}`);
 }

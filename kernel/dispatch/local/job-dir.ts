@@ -88,6 +88,22 @@ const BASH_SPECIAL =
   /^(BASH\w*|COMP_\w+|DIRSTACK|EPOCHREALTIME|EPOCHSECONDS|EUID|FUNCNAME|GLOBIGNORE|GROUPS|HISTCMD|LINENO|OPTERR|OPTIND|PIPESTATUS|POSIXLY_CORRECT|PPID|RANDOM|SECONDS|SHELLOPTS|SRANDOM|UID)$/;
 
 /**
+ * What every job is told about itself (docs/job-protocol.md), whatever runs it. Set after
+ * spec.env by every dispatcher, so a skill's env cannot spoof it.
+ * @example sgrJobEnv(spec, '/jobs/r.s.1/events.jsonl').SGR_ATTEMPT // '1'
+ */
+export function sgrJobEnv(spec: JobSpec, eventsFile: string): Record<string, string> {
+  return {
+    SGR_JOB_ID: spec.jobId,
+    SGR_RUN_ID: spec.runId,
+    SGR_STEP_ID: spec.stepId,
+    SGR_ATTEMPT: String(spec.attempt),
+    SGR_EVENTS_FILE: eventsFile,
+    SGR_WORK_DIR: spec.cwd,
+  };
+}
+
+/**
  * The job's script, plain POSIX sh. The launcher sources it in a subshell (saves an exec
  * per job); `sh job.sh` re-runs a job by hand. `exec` makes the user's program the process
  * the wrapper waits for, so its exit code is the job's exit code. SGR_* are exported last
@@ -95,15 +111,7 @@ const BASH_SPECIAL =
  * @example renderJobScript(spec, paths) // "cd '/w' || exit 127\nexport SGR_JOB_ID='r.s.1'\n…exec 'python' 'train.py'\n"
  */
 export function renderJobScript(spec: JobSpec, paths: JobPaths): string {
-  const env: Record<string, string> = {
-    ...spec.env,
-    SGR_JOB_ID: spec.jobId,
-    SGR_RUN_ID: spec.runId,
-    SGR_STEP_ID: spec.stepId,
-    SGR_ATTEMPT: String(spec.attempt),
-    SGR_EVENTS_FILE: paths.events,
-    SGR_WORK_DIR: spec.cwd,
-  };
+  const env: Record<string, string> = { ...spec.env, ...sgrJobEnv(spec, paths.events) };
   const posixOnly = Object.keys(spec.env).some((k) => BASH_SPECIAL.test(k));
   const lines = [
     `# job ${spec.jobId}, written by the SGR local dispatcher`,
