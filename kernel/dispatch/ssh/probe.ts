@@ -44,6 +44,11 @@ export async function probeHost(name: string, shell: SshShell, root: () => Promi
     if (kernel) details.kernel = kernel;
     return { ok: true, latencyMs: Date.now() - t0, resources, details };
   } catch (err) {
-    return { ok: false, latencyMs: Date.now() - t0, details: { address: shell.describe }, error: `target "${name}": ${(err as Error).message}` };
+    return { ok: false, latencyMs: Date.now() - t0, details: { address: shell.describe }, error: named(name, (err as Error).message) };
   }
+}
+
+/** Prefixes the target's name unless the message already starts with it (connect errors do). */
+function named(name: string, message: string): string {
+  return message.startsWith(`target "${name}"`) ? message : `target "${name}": ${message}`;
 }
