@@ -152,4 +152,18 @@ describe.runIf(requireDocker())('docker dispatcher', () => {
     expect(down.error).toMatch(/docker target "box": cannot reach/);
     expect(existsSync(env.ctx.jobsRoot)).toBe(true);
   });
+
+  it("builds one of SGR's own images on demand when the engine lacks it; any other missing image is a clear error", async () => {
+    await env.docker.getImage(env.busybox).remove({ force: true });
+    const warnings: string[] = [];
+    const d = env.dispatcher();
+    const spec = shellSpec(env, 'echo built-on-demand');
+    await d.submit(spec, { onWarning: (w) => warnings.push(w) });
+    const end = await d.wait(spec.jobId);
+    expect(end).toMatchObject({ phase: 'exited', exitCode: 0 });
+    expect(warnings.join('\n')).toContain(`image ${env.busybox} is not on docker target "box": building it`);
+    expect((await env.docker.getImage(env.busybox).inspect()).Config.Labels?.['sgr.kind']).toBe('busybox');
+    const other = env.dispatcher({}, { image: 'sgr-nothing:000000000000' });
+    await expect(other.submit(shellSpec(env, 'true'))).rejects.toThrow(/image "sgr-nothing:000000000000" is not on docker target "box".*sgr images build/);
+  });
 });

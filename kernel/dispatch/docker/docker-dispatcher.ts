@@ -23,6 +23,7 @@ import { readLogPage } from '../local/read-log';
 import { armTimeout } from '../local/timing';
 import { dockerClient, httpStatus, withReconnect } from './connect';
 import { containerName, containerOptions, imageFor } from './container-spec';
+import { builtinRecipe, ensureImage } from './images';
 import { dockerStatus, inOrder, isEnded, trackDockerJob, warnJob, type DockerJob } from './docker-job';
 import { dockerJobPaths, readEndState, writeEndState, writeStarted, type DockerJobPaths, type EndState } from './job-files';
 import { LogMirror } from './log-mirror';
@@ -234,14 +235,20 @@ export class DockerDispatcher implements Dispatcher {
       paths: job.paths,
       user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
     });
-    try {
-      return await withReconnect(() => this.docker.createContainer(opts), 30_000);
-    } catch (err) {
-      if (httpStatus(err) === 409) return existing;
-      if (httpStatus(err) === 404) {
-        throw new Error(`step "${job.spec.stepId}": image "${opts.Image}" is not on docker target "${this.name}" (no registry is used: build or load it first, e.g. sgr images build)`);
+    for (let built = false; ; built = true) {
+      try {
+        return await withReconnect(() => this.docker.createContainer(opts), 30_000);
+      } catch (err) {
+        if (httpStatus(err) === 409) return existing;
+        if (httpStatus(err) !== 404) throw this.daemonError(err, `cannot create the container of job ${job.spec.jobId}`);
+        // One of SGR's own images (sgr images build): built here, offline, once per engine.
+        const recipe = builtinRecipe(opts.Image ?? '');
+        if (!recipe || built) {
+          throw new Error(`step "${job.spec.stepId}": image "${opts.Image}" is not on docker target "${this.name}" (no registry is used: build or load it first, e.g. sgr images build)`);
+        }
+        warnJob(job, `image ${opts.Image} is not on docker target "${this.name}": building it (recipe ${recipe.kind})`);
+        await ensureImage(this.docker, recipe, (line) => warnJob(job, `image ${recipe.kind}: ${line}`));
       }
-      throw this.daemonError(err, `cannot create the container of job ${job.spec.jobId}`);
     }
   }
 

@@ -63,6 +63,15 @@ export function imageName(recipe: ImageRecipe): string {
   return `sgr-${recipe.kind}:${recipeHash(recipe).slice(0, 12)}`;
 }
 
+/**
+ * The built-in recipe whose image has exactly this name (the current recipe's hash), if any:
+ * such an image can be built on demand. An older hash is not rebuilt under its old name.
+ * @example builtinRecipe(imageName(RECIPES.python))?.kind // 'python'
+ */
+export function builtinRecipe(image: string): ImageRecipe | undefined {
+  return Object.values(RECIPES).find((r) => imageName(r) === image);
+}
+
 /** Where rootfs tarballs are cached: `$SGR_CACHE/images`, else `~/.cache/sgr/images`. */
 export function imageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.SGR_CACHE ? join(env.SGR_CACHE, 'images') : join(homedir(), '.cache', 'sgr', 'images');
