@@ -4,14 +4,16 @@ import { builtinSkills } from '../../skills';
 import { dispatchCall } from '../api/dispatch';
 import { Kernel } from '../api/kernel';
 import type { ExperimentCheck } from '../common/contract-editor';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExperiment } from '../plan/load-experiment';
 
 const kernels: Kernel[] = [];
-function kernel(): Kernel {
-  const k = Kernel.open({ home: mkdtempSync(join(tmpdir(), 'sgr-check-')), skills: builtinSkills });
+function kernel(targetsYaml?: string): Kernel {
+  const home = mkdtempSync(join(tmpdir(), 'sgr-check-'));
+  if (targetsYaml !== undefined) writeFileSync(join(home, 'targets.yaml'), targetsYaml);
+  const k = Kernel.open({ home, skills: builtinSkills });
   kernels.push(k);
   return k;
 }
@@ -111,9 +113,22 @@ describe('experiments.check problems', () => {
 });
 
 describe('experiments.check on the shipped examples', () => {
+  it('names the undeclared targets of the remote example on a home without targets.yaml', async () => {
+    const { repoRoot, readExperimentFile } = await import('./files');
+    const path = join(repoRoot(), 'examples', 'remote', 'experiment.yaml');
+    const c = await check(kernel(), readExperimentFile(path).text, path);
+    expect(c.problems.map((p) => `${p.stepId} ${p.message}`).sort()).toEqual([
+      expect.stringMatching(/^check unknown target "box"/),
+      expect.stringMatching(/^shard_1 unknown target "box"/),
+      expect.stringMatching(/^shard_2 unknown target "gpu1"/),
+      expect.stringMatching(/^shard_3 unknown target "cluster"/),
+    ]);
+  });
+
   it('finds no problem in any example and names every generated step after its sweep', async () => {
-    const k = kernel();
-    const { listExamples, readExperimentFile } = await import('./files');
+    const { listExamples, readExperimentFile, repoRoot } = await import('./files');
+    // examples/remote names docker, ssh and slurm targets: declared as its targets.example.yaml says.
+    const k = kernel(readFileSync(join(repoRoot(), 'examples', 'remote', 'targets.example.yaml'), 'utf8'));
     for (const e of listExamples()) {
       const c = await check(k, readExperimentFile(e.path).text, e.path);
       expect(c.problems, e.path).toEqual([]);
