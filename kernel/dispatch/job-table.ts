@@ -3,7 +3,7 @@
  * idempotent by job id (a second submit joins the first), and a listener that arrives at
  * `wait` after the job's final read still gets what nobody showed it yet.
  */
-import type { JobListener, JobSpec, JobStatus } from './types';
+import type { JobListener, JobPhase, JobSpec, JobStatus } from './types';
 
 /** What the shared logic needs of a dispatcher's own job record. */
 export interface TrackedBase {
@@ -53,5 +53,22 @@ export async function awaitEnd<J extends TrackedBase>(job: J, listener: JobListe
     job.notified.add(listener);
     await catchUp(listener);
   }
+  return status;
+}
+
+/**
+ * The status of a job known only from its job directory's files (pid, exit, killed), for a
+ * job this process does not track.
+ * @example statusFromFiles('r.s.1', 'exited', { exitCode: 0 }) // { jobId: 'r.s.1', phase: 'exited', exitCode: 0 }
+ */
+export function statusFromFiles(
+  jobId: string,
+  phase: JobPhase,
+  files: { pid?: { pid: number }; exitCode?: number; killedBy?: 'timeout' | 'cancel' },
+): JobStatus {
+  const status: JobStatus = { jobId, phase };
+  if (files.pid) status.pid = files.pid.pid;
+  if (phase === 'exited' || phase === 'lost') status.exitCode = files.exitCode ?? null;
+  if (files.killedBy) status.killedBy = files.killedBy;
   return status;
 }

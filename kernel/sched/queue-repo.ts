@@ -37,6 +37,7 @@ export interface NewEntry {
   cpus: number;
   gpus: number;
   memoryMb: number | null;
+  /** The run's concurrency (plan.concurrency). */
   runCap: number;
 }
 

@@ -20,19 +20,11 @@ import { newOwner, ownerIsDead } from '../store/lease';
 import { decide } from './admission';
 import type { TargetCapacity } from './capacity';
 import { queueView } from './queue-view';
-import { admitEntry, allEntries, dropEndedRuns, enqueue, entryState, markPreempting, queuedCount, removeEntry, setWaitReason, type QueueRow } from './queue-repo';
+import { admitEntry, allEntries, dropEndedRuns, enqueue, entryState, markPreempting, queuedCount, removeEntry, setWaitReason, type NewEntry, type QueueRow } from './queue-repo';
 
-export interface SlotRequest {
-  jobKey: string;
-  runId: string;
-  stepId: string;
-  attempt: number;
-  target: string;
-  priority: number;
-  preemptible: boolean;
+/** A queue entry as the executor asks for it: resources as the step states them (the row keeps cpus/gpus/memoryMb). */
+export interface SlotRequest extends Omit<NewEntry, 'cpus' | 'gpus' | 'memoryMb'> {
   resources?: Resources;
-  /** The run's concurrency (plan.concurrency). */
-  runCap: number;
 }
 
 export interface SchedulerOptions {

@@ -5,7 +5,7 @@
  * them twice. File formats: job-dir.ts; the wrapper: launcher-script.ts.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { awaitEnd, submitOnce } from '../job-table';
+import { awaitEnd, statusFromFiles, submitOnce } from '../job-table';
 import type { Dispatcher, JobListener, JobLogStream, JobResult, JobSpec, JobStatus } from '../types';
 import { collectResult } from './collect';
 import { exists, phaseOf, probeJobDir } from './disk-state';
@@ -80,11 +80,7 @@ export class LocalDispatcher implements Dispatcher {
     const paths = this.pathsOf(jobId);
     if (!paths) return { jobId, phase: 'unknown' };
     const state = await probeJobDir(paths);
-    const status: JobStatus = { jobId, phase: phaseOf(state) };
-    if (state.pid) status.pid = state.pid.pid;
-    if (isTerminal(status.phase)) status.exitCode = state.exitCode ?? null;
-    if (state.killedBy) status.killedBy = state.killedBy;
-    return status;
+    return statusFromFiles(jobId, phaseOf(state), state);
   }
 
   async wait(jobId: string, listener?: JobListener): Promise<JobStatus> {

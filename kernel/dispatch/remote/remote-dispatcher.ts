@@ -12,7 +12,7 @@ import { exists } from '../local/disk-state';
 import { isSafeJobId, jobPaths, validateSpec } from '../local/job-dir';
 import { readLogPage } from '../local/read-log';
 import { isTerminal, serialize, statusOf } from '../local/tracked-job';
-import { awaitEnd, submitOnce } from '../job-table';
+import { awaitEnd, statusFromFiles, submitOnce } from '../job-table';
 import type { Dispatcher, JobListener, JobLogStream, JobResult, JobSpec, JobStatus } from '../types';
 import { collectRemote } from './collect';
 import { remoteLayout } from './layout';
@@ -86,11 +86,7 @@ export class RemoteDispatcher implements Dispatcher {
     const layout = remoteLayout(await this.root(), { jobId, runId: '', stepId: '' });
     const state = (await readStates(this.o.shell, [layout.paths.dir])).get(layout.paths.dir);
     if (!state?.exists) return { jobId, phase: 'unknown' };
-    const status: JobStatus = { jobId, phase: remotePhase(state) };
-    if (state.pid) status.pid = state.pid.pid;
-    if (isTerminal(status.phase)) status.exitCode = state.exitCode ?? null;
-    if (state.killedBy) status.killedBy = state.killedBy;
-    return status;
+    return statusFromFiles(jobId, remotePhase(state), state);
   }
 
   async wait(jobId: string, listener?: JobListener): Promise<JobStatus> {
